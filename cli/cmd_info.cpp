@@ -1,0 +1,50 @@
+// tidemark info: what this build can do.
+#include <cstddef>
+#include <cstdio>
+// jpeglib.h needs size_t and FILE declared before it.
+#include <jpeglib.h>
+#include <png.h>
+#include <webp/decode.h>
+
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "tidemark/key.hpp"
+#include "tidemark/params.hpp"
+
+namespace tidemark::cli {
+
+Runner setup_info(CLI::App& app) {
+  auto json = std::make_shared<bool>(false);
+  app.add_flag("--json", *json, "Machine-readable output");
+  return [json]() -> int {
+    const int v = WebPGetDecoderVersion();
+    const std::string webp = std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255);
+#ifdef TIDEMARK_HAS_CUDA
+    const bool cuda_built = true;
+#else
+    const bool cuda_built = false;
+#endif
+    nlohmann::json j{
+        {"version", "0.1.0"},
+        {"scheme", "TM1"},
+        {"backends", {{"cpu", {{"threads", std::thread::hardware_concurrency()}}},
+                      {"cuda", {{"built", cuda_built}, {"devices", cuda_device_count()}}}}},
+        {"codecs", {{"png", png_get_libpng_ver(nullptr)}, {"jpeg", std::to_string(LIBJPEG_TURBO_VERSION_NUMBER)}, {"webp", webp}}},
+        {"public_key_fingerprint", Key::public_default().fingerprint()}};
+    if (*json) {
+      std::cout << j.dump() << "\n";
+    } else {
+      std::cout << "tidemark 0.1.0 (scheme TM1)\n"
+                << "  cpu backend   " << std::thread::hardware_concurrency() << " threads\n"
+                << "  cuda backend  " << (cuda_built ? "built, " + std::to_string(cuda_device_count()) + " device(s)" : "not built")
+                << "\n  codecs        PNG (libpng " << png_get_libpng_ver(nullptr) << "), JPEG (libjpeg-turbo), WebP (libwebp "
+                << webp << ")\n  public key    fingerprint " << Key::public_default().fingerprint() << "\n";
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,49 @@
+// tidemark: wires the subcommands and maps errors to exit codes.
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "tidemark/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace tidemark::cli;
+  CLI::App app{
+      "tidemark: invisible, keyed watermarks for AI-generated images that survive real-world handling.\n\n"
+      "  tidemark keygen -o my.key                  make a private key (mode 0600)\n"
+      "  tidemark embed photo.jpg -o marked.jpg     mark with the public key, payload 0\n"
+      "  tidemark embed *.png -o out/ --key-file my.key --payload 00000000000004d2\n"
+      "  tidemark detect marked.jpg --key-file my.key --json\n\n"
+      "Keys come from --key-file, --passphrase-file, or the environment (TIDEMARK_KEY: 64 hex digits,\n"
+      "TIDEMARK_PASSPHRASE), never from the command line itself. Without one, the documented public key\n"
+      "is used: anyone can then detect that the image is marked.\n\n"
+      "Exit codes: 0 every input processed (whatever was found), 1 some inputs failed, 2 usage error."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tidemark 0.1.0");
+  std::map<CLI::App*, Runner> runners;
+  auto add = [&](const char* name, const char* help, Runner (*setup)(CLI::App&)) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    runners[sub] = setup(*sub);
+  };
+  add("embed", "Mark images with an invisible watermark carrying a 64-bit payload", setup_embed);
+  add("detect", "Look for a watermark and read its payload", setup_detect);
+  add("keygen", "Write a new random key file (or derive one from a passphrase)", setup_keygen);
+  add("info", "What this build supports: backends, codecs, CUDA devices", setup_info);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    for (auto& [sub, run] : runners)
+      if (sub->parsed()) return run();
+  } catch (const tidemark::Error& e) {
+    print_error(e.what());
+    return e.status() == tidemark::Status::InvalidArgument ? kExitUsage : kExitSomeFailed;
+  } catch (const std::exception& e) {
+    print_error(std::string("unexpected failure: ") + e.what());
+    return kExitSomeFailed;
+  }
+  return kExitUsage;
+}

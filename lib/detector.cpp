@@ -1,0 +1,34 @@
+#include "tidemark/detector.hpp"
+
+#include "backend_select.hpp"
+#include "reference/detect_cpu.hpp"
+#include "tidemark/error.hpp"
+
+namespace tidemark {
+
+struct Detector::Impl {
+  Impl(const Key& key, const DetectParams& p, Backend b) : dk(key), params(p), backend(resolve_backend(b)) {}
+  detail::DetectKey dk;
+  DetectParams params;
+  Backend backend;
+};
+
+Detector::Detector(const Key& key, const DetectParams& params, Backend backend)
+    : impl_(std::make_unique<Impl>(key, params, backend)) {
+  if (params.candidates < 1 || params.candidates > 32)
+    throw Error(Status::InvalidArgument, "candidates must be in [1, 32]");
+}
+Detector::~Detector() = default;
+Detector::Detector(Detector&&) noexcept = default;
+Detector& Detector::operator=(Detector&&) noexcept = default;
+
+Backend Detector::backend() const { return impl_->backend; }
+
+DetectResult Detector::detect(const ImageView& image) const {
+  validate(image, "detect");
+  if (image.space == MemorySpace::Device)
+    throw Error(Status::Unsupported, "detect: device-resident images are not supported by this build's detector yet");
+  return detail::detect_cpu(impl_->dk, impl_->params, image);
+}
+
+}  // namespace tidemark

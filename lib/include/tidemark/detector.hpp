@@ -1,0 +1,45 @@
+#pragma once
+#include <memory>
+#include <optional>
+
+#include "tidemark/image_view.hpp"
+#include "tidemark/key.hpp"
+#include "tidemark/params.hpp"
+#include "tidemark/payload.hpp"
+
+namespace tidemark {
+
+enum class Verdict { TooSmall, NotDetected, Likely, Detected };
+const char* to_string(Verdict v) noexcept;
+
+struct DetectResult {
+  Verdict verdict = Verdict::NotDetected;
+  bool detected = false;            // payload decoded, or zero-bit z above kPresentZ
+  std::optional<Payload> payload;   // set only when the CRC passes and z > kPayloadZ
+  double z = 0.0;                   // sync correlation z-score of the best candidate
+  double p_value = 1.0;             // chance of a result this strong on an unmarked image
+  // Geometry found (tile pixels -> image pixels): rotation, scale, aspect, mirror.
+  double rotation_deg = 0.0;
+  double scale = 0.0;
+  double aspect = 1.0;
+  bool mirrored = false;
+  int candidates_tried = 0;
+};
+
+class Detector {
+ public:
+  Detector(const Key& key, const DetectParams& params = {}, Backend backend = Backend::Auto);
+  ~Detector();
+  Detector(Detector&&) noexcept;
+  Detector& operator=(Detector&&) noexcept;
+
+  DetectResult detect(const ImageView& image) const;
+  Backend backend() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tidemark

@@ -1,0 +1,75 @@
+#pragma once
+// Image files: PNG (libpng), JPEG (libjpeg-turbo), WebP (libwebp). Formats are recognised by
+// their bytes, not their names; outputs are chosen by extension and written atomically.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tidemark/image_view.hpp"
+
+namespace tidemark::io {
+
+enum class Format { Png, Jpeg, Webp };
+const char* to_string(Format f) noexcept;
+
+// Metadata carried across a re-save: ICC profile, EXIF and XMP as raw bytes, plus other text
+// and marker segments in their format's own form.
+struct Metadata {
+  std::vector<std::uint8_t> icc, exif, xmp;
+  struct TextChunk {  // PNG tEXt/iTXt/zTXt (other than XMP)
+    std::string key, text;
+  };
+  std::vector<TextChunk> png_text;
+  struct Marker {  // JPEG APPn / COM segments other than EXIF, XMP and ICC
+    int code;
+    std::vector<std::uint8_t> data;
+  };
+  std::vector<Marker> jpeg_markers;
+};
+
+struct ImageFile {
+  Image image;
+  Metadata metadata;
+  Format format = Format::Png;
+  bool lossless = true;  // WebP input: was it lossless
+};
+
+struct Limits {
+  std::uint64_t max_pixels = 100'000'000;      // decompression bombs stop here
+  std::uint64_t max_file_bytes = 1ull << 30;
+};
+
+struct SaveOptions {
+  int jpeg_quality = 95;
+  int webp_quality = 95;
+  bool webp_lossless = false;
+};
+
+// Throws tidemark::Error with "<path>: <cause>".
+ImageFile load_image(const std::filesystem::path& path, const Limits& limits = {});
+ImageFile decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits = {});
+
+std::vector<std::uint8_t> encode_image(const ImageFile& file, Format format, const SaveOptions& options,
+                                       const std::string& name);
+// Format from the output name's extension (.png, .jpg/.jpeg, .webp); throws for anything else.
+Format format_for_path(const std::filesystem::path& path);
+// Encodes for the extension of `path` and writes atomically (temporary file, fsync, rename).
+void save_image(const std::filesystem::path& path, const ImageFile& file, const SaveOptions& options = {});
+
+// Write bytes to `path` through a temporary file in the same folder, then rename over it.
+void write_file_atomic(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);
+std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::uint64_t max_bytes);
+
+// Codec entry points (one file each).
+ImageFile decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
+ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
+ImageFile decode_webp(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
+std::vector<std::uint8_t> encode_png(const ImageFile& file, const std::string& name);
+std::vector<std::uint8_t> encode_jpeg(const ImageFile& file, int quality, const std::string& name);
+std::vector<std::uint8_t> encode_webp(const ImageFile& file, int quality, bool lossless, const std::string& name);
+
+// Shared by the codecs: refuse dimensions over the limit before any pixel buffer is allocated.
+void check_dimensions(std::uint64_t width, std::uint64_t height, const Limits& limits, const std::string& name);
+
+}  // namespace tidemark::io

@@ -1,0 +1,99 @@
+#include "detect_cpu.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "filters.hpp"
+#include "fold.hpp"
+#include "spectrum.hpp"
+
+namespace tidemark::detail {
+namespace {
+
+constexpr int kMinSide = tm1::kTile;   // below one tile there is nothing to find
+constexpr int kMinLevelSide = 256;     // a coarser level must keep at least this much
+constexpr double kJpegBlock = 8.0;
+
+std::vector<double> aspect_grid() {
+  std::vector<double> a;
+  const int n = 9;
+  for (int i = 0; i < n; ++i) a.push_back(std::exp(std::log(0.75) + i * (std::log(1.0 / 0.75) - std::log(0.75)) / (n - 1)));
+  return a;
+}
+
+void describe(DetectResult& r, const Candidate& c, int level) {
+  const double sx = std::hypot(c.fit.a, c.fit.c), sy = std::hypot(c.fit.b, c.fit.d);
+  r.scale = level / std::sqrt(std::abs(c.fit.a * c.fit.d - c.fit.b * c.fit.c));  // image px per tile px
+  r.aspect = sx / sy;
+  r.rotation_deg = c.theta * 180.0 / std::numbers::pi;
+  r.mirrored = c.mirrored;
+}
+
+}  // namespace
+
+DetectKey::DetectKey(const Key& key) : km(key), sync_conj(sync_reference_spectrum(km)) {
+  for (const auto& p : km.template_peaks()) template_freqs.push_back({double(p.kx) / tm1::kTile, double(p.ky) / tm1::kTile});
+}
+
+std::vector<int> analysis_levels(int width, int height) {
+  const int side = std::min(width, height);
+  const int d1 = std::max(1, static_cast<int>(side / tm1::kScaleReference));
+  std::vector<int> levels{d1};
+  if (side / (2 * d1) >= kMinLevelSide) levels.push_back(2 * d1);
+  return levels;
+}
+
+double false_alarm_probability(double z, double tests) {
+  const double tail = 0.5 * std::erfc(z / std::numbers::sqrt2);
+  return std::min(1.0, tests * tail);
+}
+
+DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const ImageView& image) {
+  DetectResult best;
+  if (image.width < kMinSide || image.height < kMinSide) {
+    best.verdict = Verdict::TooSmall;
+    return best;
+  }
+  const int threads = params.threads;
+  const Plane y = luminance(image, threads);
+  std::vector<SearchPass> passes{SearchPass{{1.0}, params.mirror, 0}};
+  if (params.aspect_pass) passes.push_back(SearchPass{aspect_grid(), params.mirror, 3});
+
+  best.z = -1e300;
+  int tried = 0;
+  bool found = false;
+  for (int level : analysis_levels(image.width, image.height)) {
+    const Plane yl = box_downsample(y, level, threads);
+    const Spectrum spec = whitened_spectrum(normalised_residual(yl, nullptr, threads), kJpegBlock / level, threads);
+    for (const SearchPass& pass : passes) {
+      for (const Candidate& c : template_search(spec, dk.template_freqs, pass, params.candidates, threads)) {
+        ++tried;
+        const Folded folded = canonical_fold(yl, c.fit, threads);
+        const SyncResult sync = sync_correlate(folded.tile, dk.sync_conj);
+        const Demodulated dem = demodulate(dk.km, sync.aligned);
+        const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;
+        if (payload_ok || sync.z > best.z) {
+          best.z = sync.z;
+          describe(best, c, level);
+          if (payload_ok) best.payload = Payload{dem.user_bits};
+        }
+        if (payload_ok) {
+          found = true;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    if (found) break;
+  }
+  best.candidates_tried = tried;
+  const double tests = 2.0 * tm1::kTile * tm1::kTile * std::max(tried, 1);
+  best.p_value = false_alarm_probability(best.z, tests);
+  if (best.payload) best.p_value *= std::ldexp(1.0, -tm1::kCrcBits);  // the CRC must match as well
+  best.detected = best.payload.has_value() || best.z > kPresentZ;
+  best.verdict = best.detected ? Verdict::Detected : (best.z > kLikelyZ ? Verdict::Likely : Verdict::NotDetected);
+  return best;
+}
+
+}  // namespace tidemark::detail

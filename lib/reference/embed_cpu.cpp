@@ -1,0 +1,76 @@
+#include "embed_cpu.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "filters.hpp"
+#include "mask.hpp"
+#include "parallel.hpp"
+#include "tidemark/error.hpp"
+#include "tidemark/shared/pixel_ops.hpp"
+
+namespace tidemark::detail {
+
+double tile_scale_for(int width, int height) {
+  return std::max(1.0, std::min(width, height) / tm1::kScaleReference);
+}
+
+void content_offset(const KeyMaterial& km, const ImageView& img, std::uint32_t* seed_override,
+                    int& ox, int& oy) {
+  std::uint64_t h;
+  if (seed_override) {
+    h = shared::siphash_2words(km.sip_key(), 0x6f6666736574ULL, *seed_override);
+  } else {
+    // A 32 x 32 grid of samples: enough to separate different images, cheap on any image size.
+    h = shared::siphash_2words(km.sip_key(), std::uint64_t(img.width) << 32 | std::uint32_t(img.height), 0);
+    const std::size_t bps = bytes_per_sample(img.type) * img.channels;
+    for (int j = 0; j < 32; ++j) {
+      const auto* row = img.row<const unsigned char>(static_cast<int>((2 * j + 1) * std::int64_t(img.height) / 64));
+      for (int i = 0; i < 32; ++i) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, row + bps * ((2 * i + 1) * std::int64_t(img.width) / 64), std::min<std::size_t>(bps, 8));
+        h = shared::siphash_2words(km.sip_key(), h, v);
+      }
+    }
+  }
+  ox = static_cast<int>(h % tm1::kTile);
+  oy = static_cast<int>((h >> 32) % tm1::kTile);
+}
+
+EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageView& img,
+                      const Payload& payload) {
+  EmbedReport report;
+  report.tile_scale = tile_scale_for(img.width, img.height);
+  std::uint32_t seed = p.offset_seed.value_or(0);
+  content_offset(km, img, p.offset_seed ? &seed : nullptr, report.offset_x, report.offset_y);
+
+  const int threads = p.threads;
+  Plane y = luminance(img, threads);
+  Plane mask = texture_mask(y, static_cast<float>(p.mask_floor), static_cast<float>(p.mask_ceiling), threads);
+  const auto tile = km.tile(payload.value);
+  const float g = static_cast<float>(report.tile_scale);
+  const float strength = static_cast<float>(p.strength);
+  const int ox = report.offset_x, oy = report.offset_y;
+
+  parallel_for(img.height, threads, [&](int y0, int y1) {
+    for (int yy = y0; yy < y1; ++yy) {
+      const float* m = mask.row(yy);
+      auto apply = [&](auto* px, auto add) {
+        const int c = img.channels;
+        const int colour = c == 1 ? 1 : 3;  // alpha is never touched
+        for (int x = 0; x < img.width; ++x) {
+          float d = strength * m[x] * shared::tile_at(tile.data(), tm1::kTile, x, yy, g, ox, oy);
+          for (int k = 0; k < colour; ++k) px[c * x + k] = add(px[c * x + k], d);
+        }
+      };
+      if (img.type == SampleType::U8)
+        apply(img.row<std::uint8_t>(yy), [](std::uint8_t s, float d) { return shared::add_delta_u8(s, d); });
+      else
+        apply(img.row<std::uint16_t>(yy), [](std::uint16_t s, float d) { return shared::add_delta_u16(s, d); });
+    }
+  });
+  return report;
+}
+
+}  // namespace tidemark::detail

@@ -1,0 +1,19 @@
+#pragma once
+// Separable filters on float planes, multi-threaded by rows. Borders reflect (the edge pixel is
+// not repeated), like OpenCV's default, which the prototype used.
+#include "plane.hpp"
+#include "tidemark/image_view.hpp"
+
+namespace tidemark::detail {
+
+Plane gaussian_blur(const Plane& in, float sigma, int threads);
+// Minimum over a (2r+1) x (2r+1) window (morphological erosion), window clipped at the borders.
+Plane erode(const Plane& in, int radius, int threads);
+// Mean over a (2r+1) x (2r+1) window with wrap-around (for periodic spectra).
+Plane box_mean_wrap(const Plane& in, int radius, int threads);
+// Mean of each factor x factor block (anti-aliased integer downscale); drops partial blocks.
+Plane box_downsample(const Plane& in, int factor, int threads);
+// BT.601 luminance in 8-bit grey levels (16-bit samples are divided by 257).
+Plane luminance(const ImageView& image, int threads);
+
+}  // namespace tidemark::detail

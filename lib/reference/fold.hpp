@@ -1,0 +1,37 @@
+#pragma once
+// From a located geometry to bits: warp into tile coordinates and fold modulo the tile, find the
+// translation by correlating with the sync chips, demodulate and decode.
+#include <complex>
+#include <cstdint>
+#include <vector>
+
+#include "../core/key_material.hpp"
+#include "plane.hpp"
+#include "template_search.hpp"
+
+namespace tidemark::detail {
+
+// Conjugate spectrum of the sync reference, computed once per key.
+std::vector<std::complex<float>> sync_reference_spectrum(const KeyMaterial& km);
+
+struct Folded {
+  Plane tile;          // kTile x kTile mean residual
+  double coverage = 0; // mean number of samples per tile pixel
+};
+Folded canonical_fold(const Plane& y, const Affine& a, int threads);
+
+struct SyncResult {
+  double z = 0;
+  int dx = 0, dy = 0;
+  bool rotated180 = false;
+  Plane aligned;  // folded tile shifted (and rotated) so that sync chips sit at their home cells
+};
+SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj);
+
+struct Demodulated {
+  std::uint64_t user_bits = 0;
+  bool crc_ok = false;
+};
+Demodulated demodulate(const KeyMaterial& km, const Plane& aligned);
+
+}  // namespace tidemark::detail

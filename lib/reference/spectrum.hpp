@@ -1,0 +1,20 @@
+#pragma once
+// Detector front end: the normalised noise residual and its whitened magnitude spectrum.
+#include "plane.hpp"
+
+namespace tidemark::detail {
+
+// r = Y - G_sigma(Y), divided by the local residual RMS (Gaussian window norm_sigma, + 0.5),
+// clipped to +-3. Multiplied by `valid` where given (zero outside the image after a warp).
+Plane normalised_residual(const Plane& y, const Plane* valid, int threads);
+
+struct Spectrum {
+  Plane z;    // whitened magnitude (local-RMS normalised), centred: DC at (width/2, height/2)
+  Plane log;  // log1p(min(z, clip)): what the template search scores
+};
+
+// `grid_period`: the JPEG block period in these pixels (8 / level factor); its harmonics are
+// suppressed, as are DC and the lowest frequencies.
+Spectrum whitened_spectrum(const Plane& residual, double grid_period, int threads);
+
+}  // namespace tidemark::detail

@@ -1,0 +1,232 @@
+#include "template_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "parallel.hpp"
+
+namespace tidemark::detail {
+namespace {
+
+constexpr int kCoarseBins = 384;  // the coarse search runs on a max-pooled map of about this size
+constexpr int kCoarseKeep = 12;
+constexpr int kNmsRadius = 4;
+
+std::vector<Vec2> oriented(const std::vector<Vec2>& peaks, bool mirrored) {
+  std::vector<Vec2> out = peaks;
+  if (mirrored)
+    for (auto& p : out) p.x = -p.x;
+  return out;
+}
+
+// Predicted peak offsets from DC in bins for a similarity (theta, scale) and aspect.
+struct Predictor {
+  const std::vector<Vec2>& f;
+  int W, H;
+  void operator()(double theta, double scale, double aspect, std::vector<Vec2>& out) const {
+    const double c = std::cos(theta), s = std::sin(theta);
+    out.resize(f.size());
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      const double rx = c * f[k].x - s * f[k].y, ry = (s * f[k].x + c * f[k].y) / aspect;
+      out[k] = {rx / scale * W, ry / scale * H};
+    }
+  }
+};
+
+float bilinear_clamped(const Plane& p, double u, double v) {
+  u = std::clamp(u, 0.0, p.width - 2.001);
+  v = std::clamp(v, 0.0, p.height - 2.001);
+  const int x0 = static_cast<int>(u), y0 = static_cast<int>(v);
+  const float a = static_cast<float>(u - x0), b = static_cast<float>(v - y0);
+  return (1 - a) * (1 - b) * p.at(x0, y0) + a * (1 - b) * p.at(x0 + 1, y0) + (1 - a) * b * p.at(x0, y0 + 1) +
+         a * b * p.at(x0 + 1, y0 + 1);
+}
+
+double fine_score(const Plane& L, const Predictor& pred, double th, double sc, double asp, std::vector<Vec2>& tmp) {
+  pred(th, sc, asp, tmp);
+  double sum = 0;
+  for (const auto& o : tmp) sum += bilinear_clamped(L, L.width / 2 + o.x, L.height / 2 + o.y);
+  return sum / tmp.size();
+}
+
+Plane max_pool(const Plane& L, int q, int spread) {
+  const int hz = L.height / q, wz = L.width / q, half = (q + 2) / 2;
+  Plane out(wz, hz);
+  for (int j = 0; j < hz; ++j)
+    for (int i = 0; i < wz; ++i) {
+      const int cy = j * q + q / 2, cx = i * q + q / 2;
+      float m = 0;
+      for (int y = std::max(0, cy - half - spread * q); y <= std::min(L.height - 1, cy + half - 1 + spread * q); ++y)
+        for (int x = std::max(0, cx - half); x <= std::min(L.width - 1, cx + half - 1); ++x) m = std::max(m, L.at(x, y));
+      out.at(i, j) = m;
+    }
+  return out;
+}
+
+// Locates each template peak near its predicted position in the whitened spectrum and fits
+// f_obs = A f_can by weighted least squares. Keeps the hypothesis when too few peaks are found
+// or the fit strays from it.
+Affine refine_affine(const Plane& Z, const std::vector<Vec2>& f, const Affine& a0, int& used) {
+  const int W = Z.width, H = Z.height;
+  double sxx = 0, sxy = 0, syy = 0, oxx = 0, oxy = 0, oyx = 0, oyy = 0;
+  used = 0;
+  auto sub = [](double a, double b, double c) {
+    double den = a - 2 * b + c;
+    return std::abs(den) < 1e-9 ? 0.0 : 0.5 * (a - c) / den;
+  };
+  for (const auto& fc : f) {
+    Vec2 p = a0.apply(fc);
+    const int ui = static_cast<int>(std::lround(W / 2 + p.x * W)), vi = static_cast<int>(std::lround(H / 2 + p.y * H));
+    if (ui < 3 || ui >= W - 3 || vi < 3 || vi >= H - 3) continue;
+    int pu = ui, pv = vi;
+    for (int dy = -2; dy <= 2; ++dy)
+      for (int dx = -2; dx <= 2; ++dx)
+        if (Z.at(ui + dx, vi + dy) > Z.at(pu, pv)) pu = ui + dx, pv = vi + dy;
+    const double zc = Z.at(pu, pv);
+    if (zc < 2.5 || pu < 1 || pu >= W - 1 || pv < 1 || pv >= H - 1) continue;
+    const double ox = (pu + sub(Z.at(pu - 1, pv), zc, Z.at(pu + 1, pv)) - W / 2) / double(W);
+    const double oy = (pv + sub(Z.at(pu, pv - 1), zc, Z.at(pu, pv + 1)) - H / 2) / double(H);
+    const double w = zc;
+    sxx += w * fc.x * fc.x; sxy += w * fc.x * fc.y; syy += w * fc.y * fc.y;
+    oxx += w * ox * fc.x; oxy += w * ox * fc.y; oyx += w * oy * fc.x; oyy += w * oy * fc.y;
+    ++used;
+  }
+  if (used < 5) return a0;
+  const double det = sxx * syy - sxy * sxy;
+  if (std::abs(det) < 1e-18) return a0;
+  // A = (sum w o c^T) (sum w c c^T)^-1
+  const double i00 = syy / det, i01 = -sxy / det, i11 = sxx / det;
+  Affine a{oxx * i00 + oxy * i01, oxx * i01 + oxy * i11, oyx * i00 + oyy * i01, oyx * i01 + oyy * i11};
+  const double ref = std::max({std::abs(a0.a), std::abs(a0.b), std::abs(a0.c), std::abs(a0.d)});
+  const double dev = std::max({std::abs(a.a - a0.a), std::abs(a.b - a0.b), std::abs(a.c - a0.c), std::abs(a.d - a0.d)});
+  return dev > 0.05 * ref ? a0 : a;
+}
+
+Affine similarity(double th, double sc, double asp, bool mirrored) {
+  const double c = std::cos(th), s = std::sin(th);
+  const double m = mirrored ? -1.0 : 1.0;  // mirror acts on canonical x first
+  return {c * m / sc, -s / sc, s * m / (sc * asp), c / (sc * asp)};
+}
+
+}  // namespace
+
+std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
+                                       const SearchPass& pass, int keep, int threads) {
+  const Plane& L = spec.log;
+  const int W = L.width, H = L.height;
+  double fmax = 0;
+  for (const auto& p : peaks) fmax = std::max(fmax, std::hypot(p.x, p.y));
+  const int q = std::max(1, (std::max(W, H) + kCoarseBins - 1) / kCoarseBins);
+  const Plane Zp = max_pool(L, q, pass.spread);
+  const double rmax = fmax / kScaleMin * std::max(W, H) / q;  // outermost radius in pooled bins
+  const double dth = 1.0 / rmax;
+  const int nth = static_cast<int>(std::ceil(std::numbers::pi / dth));
+  const int nsc = static_cast<int>(std::ceil(std::log(kScaleMax / kScaleMin) / dth)) + 1;
+
+  struct Coarse {
+    float score;
+    int is, it;
+    double aspect;
+    bool mirrored;
+  };
+  std::vector<Coarse> coarse;
+  std::vector<bool> mirrors{false};
+  if (pass.mirror) mirrors.push_back(true);
+  for (bool mir : mirrors) {
+    const auto f = oriented(peaks, mir);
+    for (double asp : pass.aspects) {
+      // Rotated peaks per theta, computed once; per scale they are only divided.
+      std::vector<float> rx(std::size_t(nth) * f.size()), ry(rx.size());
+      for (int it = 0; it < nth; ++it) {
+        const double c = std::cos(it * dth), s = std::sin(it * dth);
+        for (std::size_t k = 0; k < f.size(); ++k) {
+          rx[it * f.size() + k] = static_cast<float>((c * f[k].x - s * f[k].y) * W / q);
+          ry[it * f.size() + k] = static_cast<float>((s * f[k].x + c * f[k].y) / asp * H / q);
+        }
+      }
+      Plane S(nth, nsc);
+      const float cxq = float(W / 2) / q, cyq = float(H / 2) / q;
+      parallel_for(nsc, threads, [&](int s0, int s1) {
+        for (int is = s0; is < s1; ++is) {
+          const float inv = static_cast<float>(1.0 / (kScaleMin * std::exp(is * dth)));
+          for (int it = 0; it < nth; ++it) {
+            float sum = 0;
+            for (std::size_t k = 0; k < f.size(); ++k) {
+              const int u = static_cast<int>(std::lrint(cxq + rx[it * f.size() + k] * inv));
+              const int v = static_cast<int>(std::lrint(cyq + ry[it * f.size() + k] * inv));
+              if (u >= 0 && u < Zp.width && v >= 0 && v < Zp.height) sum += Zp.at(u, v);
+            }
+            S.at(it, is) = sum / f.size();
+          }
+        }
+      });
+      // Non-maximum suppression: theta wraps, scale clamps.
+      Plane rowmax(nth, nsc), M(nth, nsc);
+      for (int is = 0; is < nsc; ++is)
+        for (int it = 0; it < nth; ++it) {
+          float m = 0;
+          for (int d = -kNmsRadius; d <= kNmsRadius; ++d) m = std::max(m, S.at((it + d + nth) % nth, is));
+          rowmax.at(it, is) = m;
+        }
+      for (int is = 0; is < nsc; ++is)
+        for (int it = 0; it < nth; ++it) {
+          float m = 0;
+          for (int d = std::max(0, is - kNmsRadius); d <= std::min(nsc - 1, is + kNmsRadius); ++d) m = std::max(m, rowmax.at(it, d));
+          if (S.at(it, is) > 0 && S.at(it, is) == m) coarse.push_back({S.at(it, is), is, it, asp, mir});
+        }
+    }
+  }
+  std::sort(coarse.begin(), coarse.end(), [](const Coarse& a, const Coarse& b) { return a.score > b.score; });
+  if (coarse.size() > std::size_t(kCoarseKeep)) coarse.resize(kCoarseKeep);
+
+  // Fine stage on the full-resolution log spectrum, bilinear: (theta, scale) at 1/2 then 1/8 bin
+  // steps, aspect refined in between when this pass searches aspect.
+  std::vector<Candidate> fine(coarse.size());
+  parallel_for(static_cast<int>(coarse.size()), threads, [&](int c0, int c1) {
+    std::vector<Vec2> tmp;
+    for (int ci = c0; ci < c1; ++ci) {
+      const Coarse& cc = coarse[ci];
+      const auto f = oriented(peaks, cc.mirrored);
+      const Predictor pred{f, W, H};
+      double th = cc.it * dth, sc = kScaleMin * std::exp(cc.is * dth), asp = cc.aspect;
+      const double rfull = fmax / sc * std::max(W, H);
+      for (auto [half, step] : {std::pair{2.0 * dth, 0.5 / rfull}, std::pair{0.75 / rfull, 0.125 / rfull}}) {
+        const int n = static_cast<int>(std::floor(half / step));
+        double best = -1, bth = th, bsc = sc;
+        for (int i = -n; i <= n; ++i)
+          for (int j = -n; j <= n; ++j) {
+            const double t = th + i * step, s = sc * std::exp(j * step);
+            const double v = fine_score(L, pred, t, s, asp, tmp);
+            if (v > best) best = v, bth = t, bsc = s;
+          }
+        th = bth, sc = bsc;
+        if (pass.aspects.size() > 1) {
+          const double ah = (pass.spread + 1.5) * dth * q;
+          const int na = static_cast<int>(std::floor(ah / step));
+          double ba = -1, basp = asp;
+          for (int i = -na; i <= na; ++i) {
+            const double a = asp * std::exp(i * step);
+            const double v = fine_score(L, pred, th, sc, a, tmp);
+            if (v > ba) ba = v, basp = a;
+          }
+          asp = basp;
+        }
+      }
+      Candidate c;
+      c.score = fine_score(L, pred, th, sc, asp, tmp);
+      c.theta = std::fmod(th + 2 * std::numbers::pi, std::numbers::pi);
+      c.scale = sc;
+      c.aspect = asp;
+      c.mirrored = cc.mirrored;
+      const Affine a0 = similarity(th, sc, asp, cc.mirrored);
+      c.fit = refine_affine(spec.z, peaks, a0, c.peaks_used);
+      fine[ci] = c;
+    }
+  });
+  std::sort(fine.begin(), fine.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  if (fine.size() > std::size_t(keep)) fine.resize(keep);
+  return fine;
+}
+
+}  // namespace tidemark::detail
