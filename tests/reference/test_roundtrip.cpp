@@ -1,1 +1,106 @@
 #include <gtest/gtest.h>
+
+#include "support/synthetic.hpp"
+#include "tidemark/detector.hpp"
+#include "tidemark/embedder.hpp"
+#include "tidemark/error.hpp"
+
+using namespace tidemark;
+using tidemark::testing::natural_image;
+
+namespace {
+const Payload kPayload{0x0123456789abcdefULL};
+
+DetectResult mark_and_detect(Image& img, const Key& key = Key::public_default()) {
+  Embedder(key).embed(img.view(), kPayload);
+  return Detector(key).detect(img.view());
+}
+}  // namespace
+
+TEST(RoundTrip, RgbGrayRgbaAnd16Bit) {
+  for (int channels : {1, 3, 4})
+    for (SampleType type : {SampleType::U8, SampleType::U16}) {
+      Image img = natural_image(512, 384, channels, 1, type);
+      DetectResult r = mark_and_detect(img);
+      ASSERT_TRUE(r.payload) << "channels " << channels << " 16-bit " << (type == SampleType::U16);
+      EXPECT_EQ(*r.payload, kPayload);
+      EXPECT_TRUE(r.detected);
+      EXPECT_GT(r.z, kPresentZ);
+      EXPECT_LT(r.p_value, 1e-12);
+    }
+}
+
+TEST(RoundTrip, AlphaIsUntouchedAndChromaUnchanged) {
+  Image img = natural_image(300, 260, 4, 2);
+  const Image before = img;
+  Embedder(Key::public_default()).embed(img.view(), kPayload);
+  int changed = 0;
+  for (std::size_t p = 0; p < std::size_t(img.width()) * img.height(); ++p) {
+    EXPECT_EQ(img.bytes()[4 * p + 3], before.bytes()[4 * p + 3]);
+    // Same delta on R, G and B unless clipping: differences between channels are preserved.
+    const int d0 = img.bytes()[4 * p] - before.bytes()[4 * p], d1 = img.bytes()[4 * p + 1] - before.bytes()[4 * p + 1];
+    changed += d0 != 0;
+    if (before.bytes()[4 * p] > 10 && before.bytes()[4 * p] < 245 && before.bytes()[4 * p + 1] > 10 && before.bytes()[4 * p + 1] < 245)
+      EXPECT_EQ(d0, d1);
+  }
+  EXPECT_GT(changed, img.width() * img.height() / 4);
+}
+
+TEST(RoundTrip, OutputIndependentOfThreadCount) {
+  Image a = natural_image(700, 500, 3, 3), b = a;
+  EmbedParams one, two;
+  one.threads = 1;
+  two.threads = 2;
+  Embedder(Key::public_default(), one).embed(a.view(), kPayload);
+  Embedder(Key::public_default(), two).embed(b.view(), kPayload);
+  EXPECT_EQ(a.bytes(), b.bytes());
+}
+
+TEST(RoundTrip, OffsetVariesWithContentButIsReproducible) {
+  Image a = natural_image(400, 400, 3, 4), b = natural_image(400, 400, 3, 5), a2 = a;
+  Embedder e(Key::public_default());
+  auto ra = e.embed(a.view(), kPayload), rb = e.embed(b.view(), kPayload), ra2 = e.embed(a2.view(), kPayload);
+  EXPECT_EQ(ra.offset_x, ra2.offset_x);
+  EXPECT_EQ(ra.offset_y, ra2.offset_y);
+  EXPECT_TRUE(ra.offset_x != rb.offset_x || ra.offset_y != rb.offset_y);
+}
+
+TEST(RoundTrip, QualityAtDefaultStrength) {
+  Image img = natural_image(640, 480, 3, 6);
+  const Image before = img;
+  Embedder(Key::public_default()).embed(img.view(), kPayload);
+  EXPECT_GT(tidemark::testing::psnr8(before, img), 40.0);
+}
+
+TEST(RoundTrip, WrongKeyFindsNothing) {
+  Image img = natural_image(512, 512, 3, 7);
+  Embedder(Key::from_passphrase("alice")).embed(img.view(), kPayload);
+  DetectResult r = Detector(Key::from_passphrase("bob")).detect(img.view());
+  EXPECT_FALSE(r.payload);
+  EXPECT_FALSE(r.detected);
+}
+
+TEST(RoundTrip, TooSmallImages) {
+  Image small = natural_image(120, 300, 3, 8);
+  EXPECT_THROW(Embedder(Key::public_default()).embed(small.view(), kPayload), Error);
+  EXPECT_EQ(Detector(Key::public_default()).detect(small.view()).verdict, Verdict::TooSmall);
+}
+
+TEST(RoundTrip, LargeImagesUseImageRelativeScale) {
+  Image img = natural_image(1600, 1500, 3, 9);
+  auto rep = Embedder(Key::public_default()).embed(img.view(), kPayload);
+  EXPECT_NEAR(rep.tile_scale, 1500 / 720.0, 1e-9);
+  DetectResult r = Detector(Key::public_default()).detect(img.view());
+  ASSERT_TRUE(r.payload);
+  EXPECT_NEAR(r.scale, rep.tile_scale, 0.02);
+}
+
+TEST(RoundTrip, RejectsBadViews) {
+  Image img = natural_image(256, 256, 3, 10);
+  ImageView v = img.view();
+  v.channels = 2;
+  EXPECT_THROW(Embedder(Key::public_default()).embed(v, kPayload), Error);
+  v = img.view();
+  v.pitch = 10;
+  EXPECT_THROW(Detector(Key::public_default()).detect(v), Error);
+}
