@@ -154,9 +154,7 @@ ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string&
   f.format = Format::Jpeg;
   f.lossless = false;
   f.image = Image(h.width, h.height, h.channels, SampleType::U8);
-  if (!read_pixels(&d.c, &err, &f.image)) throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
-  if (err.warnings > 0) throw Error(Status::DecodeError, name + ": corrupt or truncated JPEG: " + err.message);
-
+  // Saved markers live in libjpeg's image pool, which finish_decompress frees: copy them now.
   JOCTET* icc = nullptr;
   unsigned icc_len = 0;
   if (jpeg_read_icc_profile(&d.c, &icc, &icc_len)) {
@@ -174,6 +172,9 @@ ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string&
       f.metadata.jpeg_markers.push_back({m->marker, std::vector<std::uint8_t>(m->data, m->data + m->data_length)});
     }
   }
+  if (!read_pixels(&d.c, &err, &f.image)) throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
+  if (err.warnings > 0) throw Error(Status::DecodeError, name + ": corrupt or truncated JPEG: " + err.message);
+
   return f;
 }
 

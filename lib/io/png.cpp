@@ -89,7 +89,7 @@ bool write_all(png_structp png, png_infop info, const ImageFile& f, png_bytepp r
   png_write_info(png, info);
   if (im.type() == SampleType::U16) png_set_swap(png);
   png_write_image(png, rows);
-  png_write_end(png, info);
+  png_write_end(png, nullptr);  // every chunk went before IDAT
   return true;
 }
 
@@ -109,6 +109,13 @@ constexpr const char* kXmpKey = "XML:com.adobe.xmp";
 }  // namespace
 
 ImageFile decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
+  // IHDR sits at a fixed place: check the claimed size before libpng reads further chunks.
+  if (bytes.size() >= 24 && std::memcmp(bytes.data() + 12, "IHDR", 4) == 0) {
+    auto be32 = [&](std::size_t i) {
+      return std::uint64_t(bytes[i]) << 24 | std::uint64_t(bytes[i + 1]) << 16 | std::uint64_t(bytes[i + 2]) << 8 | bytes[i + 3];
+    };
+    check_dimensions(be32(16), be32(20), limits, name);
+  }
   PngContext ctx{bytes.data(), bytes.size(), 0, {0}, nullptr};
   ReadStructs s;
   s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);

@@ -1,1 +1,72 @@
-exit 0
+#!/usr/bin/env bash
+# The tidemark command as scripts use it: the JSON contract (DESIGN.md section 6), exit codes,
+# key handling, and refusal to overwrite inputs. Prints 'N passed, N failed' at the end.
+set -u
+: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
+}
+img=$TIDEMARK_CORPUS/images/opencv_orange_512x512.jpg
+json_field() { python3 -c "import json,sys; d=json.loads(sys.stdin.readline()); print(d$1)"; }
+
+# keygen: 0600, never replaced, key never printed
+"$TIDEMARK" keygen -o "$work/k" > "$work/keygen.out"
+check "keygen mode 0600" test "$(stat -c %a "$work/k")" = 600
+check "keygen does not print the key" bash -c "! grep -q \"$(cat "$work/k")\" '$work/keygen.out'"
+check "keygen refuses to replace" bash -c "! '$TIDEMARK' keygen -o '$work/k'"
+
+# embed + detect with a private key; JSON contract
+"$TIDEMARK" embed "$img" -o "$work/m.png" --payload 00000000deadbeef --key-file "$work/k" --json > "$work/e.json"
+check "embed json status" test "$(json_field "['status']" < "$work/e.json")" = ok
+"$TIDEMARK" detect "$work/m.png" --key-file "$work/k" --json > "$work/d.json"; rc=$?
+check "detect exit 0" test $rc -eq 0
+check "detect payload" test "$(json_field "['payload']" < "$work/d.json")" = 00000000deadbeef
+check "detect detected" test "$(json_field "['detected']" < "$work/d.json")" = True
+check "detect has z and p_value" python3 -c "import json; d=json.load(open('$work/d.json')); assert d['z']>7 and d['p_value']<1e-9 and d['path']=='$work/m.png'"
+# key from the environment
+TIDEMARK_KEY=$(cat "$work/k") "$TIDEMARK" detect "$work/m.png" --json > "$work/env.json"
+check "TIDEMARK_KEY" test "$(json_field "['payload']" < "$work/env.json")" = 00000000deadbeef
+# the public key does not read a private mark
+"$TIDEMARK" detect "$work/m.png" --json > "$work/pub.json"
+check "other key: no payload" test "$(json_field "['payload']" < "$work/pub.json")" = None
+# unmarked input: processed, exit 0, nothing found
+"$TIDEMARK" detect "$img" --json > "$work/u.json"; rc=$?
+check "unmarked exit 0" test $rc -eq 0
+check "unmarked not detected" test "$(json_field "['detected']" < "$work/u.json")" = False
+
+# several inputs into a directory, one bad: the batch goes on, exit 1, one JSON line each
+"$TIDEMARK" embed "$img" "$TIDEMARK_CORPUS/bad/truncated_building.jpg" "$TIDEMARK_CORPUS/images/opencv_messi5_548x342.jpg" \
+  -o "$work/out/" --json > "$work/batch.json" 2> "$work/batch.err"; rc=$?
+check "batch exit 1" test $rc -eq 1
+check "batch wrote the good files" test -f "$work/out/opencv_orange_512x512.jpg" -a -f "$work/out/opencv_messi5_548x342.jpg"
+check "batch wrote nothing for the bad file" test ! -e "$work/out/truncated_building.jpg"
+check "batch error names the file" grep -q "truncated_building.jpg" "$work/batch.err"
+check "batch one line per input" test "$(wc -l < "$work/batch.json")" -eq 3
+check "no temporary files left" test "$(ls -A "$work/out" | wc -l)" -eq 2
+
+# never overwrite: inputs, or existing outputs without --force
+cp "$img" "$work/in.jpg"; before=$(sha256sum < "$work/in.jpg")
+check "refuses output == input" bash -c "! '$TIDEMARK' embed '$work/in.jpg' -o '$work/in.jpg'"
+check "input unchanged" test "$(sha256sum < "$work/in.jpg")" = "$before"
+check "refuses existing output" bash -c "! '$TIDEMARK' embed '$img' -o '$work/m.png'"
+check "--force replaces" "$TIDEMARK" embed "$img" -o "$work/m.png" --force
+check "--in-place replaces" "$TIDEMARK" embed "$work/in.jpg" --in-place
+check "in-place input is marked" bash -c "'$TIDEMARK' detect '$work/in.jpg' --json | grep -q '\"detected\":true'"
+
+# bad input: clear one-line error, non-zero exit
+for f in empty.png text_named.jpg truncated_graf1.png; do
+  "$TIDEMARK" detect "$TIDEMARK_CORPUS/bad/$f" > /dev/null 2> "$work/err"; rc=$?
+  check "bad $f exit 1" test $rc -eq 1
+  check "bad $f one line naming the file" bash -c "test \$(wc -l < '$work/err') -eq 1 && grep -q '$f' '$work/err'"
+done
+check "bad payload is a usage error" bash -c "'$TIDEMARK' embed '$img' -o '$work/x.png' --payload xyz; test \$? -eq 2"
+check "bad extension refused" bash -c "! '$TIDEMARK' embed '$img' -o '$work/x.tiff'"
+check "too small to embed" bash -c "! '$TIDEMARK' embed '$work/m.png' -o '$work/y.png' --max-pixels 100"
+check "info --json" bash -c "'$TIDEMARK' info --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cpu\" in d[\"backends\"]'"
+
+echo "cli: $pass passed, $fail failed"
+test $fail -eq 0

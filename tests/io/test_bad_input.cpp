@@ -1,1 +1,65 @@
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+
+#include "io/image_file.hpp"
+#include "tidemark/error.hpp"
+
+using namespace tidemark;
+using namespace tidemark::io;
+
+namespace {
+const std::string kBad = std::string(TIDEMARK_CORPUS) + "/bad/";
+
+// Expects load_image to fail with `status`, naming the file in the message.
+void expect_failure(const std::string& path, Status status, const char* cause_fragment) {
+  try {
+    load_image(path);
+    FAIL() << path << " loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), status) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(cause_fragment), std::string::npos) << e.what();
+  }
+}
+
+std::vector<std::uint8_t> png_with_header(std::uint32_t w, std::uint32_t h) {
+  std::vector<std::uint8_t> b = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  for (std::uint32_t v : {w, h})
+    for (int i = 3; i >= 0; --i) b.push_back(std::uint8_t(v >> (8 * i)));
+  for (std::uint8_t v : {8, 2, 0, 0, 0}) b.push_back(v);
+  const std::uint32_t crc = static_cast<std::uint32_t>(crc32(0, b.data() + 12, 17));
+  for (int i = 3; i >= 0; --i) b.push_back(std::uint8_t(crc >> (8 * i)));
+  return b;
+}
+}  // namespace
+
+TEST(BadInput, EmptyFile) { expect_failure(kBad + "empty.png", Status::DecodeError, "empty"); }
+TEST(BadInput, TextNamedJpg) { expect_failure(kBad + "text_named.jpg", Status::DecodeError, "not a PNG, JPEG or WebP"); }
+TEST(BadInput, TruncatedJpeg) { expect_failure(kBad + "truncated_building.jpg", Status::DecodeError, "JPEG"); }
+TEST(BadInput, TruncatedSkimageJpeg) { expect_failure(kBad + "skimage_truncated.jpg", Status::DecodeError, "JPEG"); }
+TEST(BadInput, TruncatedPng) { expect_failure(kBad + "truncated_graf1.png", Status::DecodeError, "PNG"); }
+TEST(BadInput, VideoIsNotAnImage) { expect_failure(kBad + "truncated_clip.mp4", Status::DecodeError, "not a PNG"); }
+TEST(BadInput, MissingFile) { expect_failure(kBad + "does_not_exist.png", Status::IoError, "cannot open"); }
+
+TEST(BadInput, HugePngHeaderIsRefusedBeforeAllocation) {
+  try {
+    decode_image(png_with_header(100000, 100000), "huge.png");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::LimitExceeded);
+    EXPECT_NE(std::string(e.what()).find("100000x100000"), std::string::npos) << e.what();
+  }
+}
+
+TEST(BadInput, PixelLimitIsConfigurable) {
+  Limits tight;
+  tight.max_pixels = 1000;
+  try {
+    load_image(std::string(TIDEMARK_CORPUS) + "/images/opencv_happyfish_259x194.jpg", tight);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::LimitExceeded);
+  }
+}
