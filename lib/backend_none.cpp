@@ -11,8 +11,16 @@ Backend resolve_backend(Backend requested) {
   return Backend::Cpu;
 }
 
-EmbedReport cuda_embed(const detail::KeyMaterial&, const EmbedParams&, const ImageView&, const Payload&) {
+struct CudaEmbedWorkspace {};
+void CudaEmbedWorkspaceDeleter::operator()(CudaEmbedWorkspace* ws) const noexcept { delete ws; }
+
+CudaEmbedWorkspacePtr make_cuda_embed_workspace() {
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend (device-resident images need it)");
+}
+
+std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace&, const detail::KeyMaterial&, const EmbedParams&,
+                                          std::span<const ImageView>, std::span<const Payload>) {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }
 
 }  // namespace tidemark

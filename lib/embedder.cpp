@@ -1,5 +1,6 @@
 #include "tidemark/embedder.hpp"
 
+#include <mutex>
 #include <string>
 
 #include "backend_select.hpp"
@@ -14,6 +15,8 @@ struct Embedder::Impl {
   detail::KeyMaterial km;
   EmbedParams params;
   Backend backend;
+  std::mutex cuda_mutex;  // one workspace: CUDA calls on one Embedder are serialised
+  CudaEmbedWorkspacePtr cuda;
 };
 
 Embedder::Embedder(const Key& key, const EmbedParams& params, Backend backend)
@@ -29,15 +32,36 @@ Embedder& Embedder::operator=(Embedder&&) noexcept = default;
 
 Backend Embedder::backend() const { return impl_->backend; }
 
-EmbedReport Embedder::embed(const ImageView& image, const Payload& payload) const {
+namespace {
+void check_embeddable(const ImageView& image) {
   validate(image, "embed");
   if (image.width < tm1::kTile || image.height < tm1::kTile)
     throw Error(Status::InvalidArgument, "image is " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                                              ", smaller than one watermark tile (" + std::to_string(tm1::kTile) + "x" +
                                              std::to_string(tm1::kTile) + "): refusing to embed");
-  if (image.space == MemorySpace::Device || impl_->backend == Backend::Cuda)
-    return cuda_embed(impl_->km, impl_->params, image, payload);
-  return detail::embed_cpu(impl_->km, impl_->params, image, payload);
+}
+}  // namespace
+
+EmbedReport Embedder::embed(const ImageView& image, const Payload& payload) const {
+  return embed_batch({&image, 1}, {&payload, 1}).front();
+}
+
+std::vector<EmbedReport> Embedder::embed_batch(std::span<const ImageView> images, std::span<const Payload> payloads) const {
+  if (images.size() != payloads.size()) throw Error(Status::InvalidArgument, "embed_batch: one payload per image");
+  bool any_device = false;
+  for (const auto& im : images) {
+    check_embeddable(im);  // every input is checked before any work starts
+    any_device |= im.space == MemorySpace::Device;
+  }
+  if (any_device || impl_->backend == Backend::Cuda) {
+    std::lock_guard lock(impl_->cuda_mutex);
+    if (!impl_->cuda) impl_->cuda = make_cuda_embed_workspace();
+    return cuda_embed_batch(*impl_->cuda, impl_->km, impl_->params, images, payloads);
+  }
+  std::vector<EmbedReport> reports;
+  for (std::size_t i = 0; i < images.size(); ++i)
+    reports.push_back(detail::embed_cpu(impl_->km, impl_->params, images[i], payloads[i]));
+  return reports;
 }
 
 }  // namespace tidemark

@@ -24,7 +24,7 @@ constexpr std::string_view kPublicKeySeed = "tidemark TM1 public key v1";
 }  // namespace
 
 Key Key::generate() {
-  Bytes b;
+  Bytes b{};
   std::size_t got = 0;
   while (got < b.size()) {
     ssize_t n = getrandom(b.data() + got, b.size() - got, 0);
@@ -39,7 +39,7 @@ Key Key::generate() {
 
 Key Key::from_passphrase(std::string_view passphrase) {
   if (passphrase.empty()) throw Error(Status::InvalidArgument, "the passphrase is empty");
-  Bytes b;
+  Bytes b{};
   detail::pbkdf2_hmac_sha256({reinterpret_cast<const std::uint8_t*>(passphrase.data()), passphrase.size()},
                              {reinterpret_cast<const std::uint8_t*>(kPassphraseSalt.data()), kPassphraseSalt.size()},
                              kPassphraseIterations, b);
@@ -49,7 +49,7 @@ Key Key::from_passphrase(std::string_view passphrase) {
 Key Key::from_hex(std::string_view hex) {
   auto bytes = detail::parse_hex(detail::trim(hex), kBytes);
   if (!bytes) throw Error(Status::InvalidArgument, "a key must be 64 hex digits");
-  Bytes b;
+  Bytes b{};
   std::copy(bytes->begin(), bytes->end(), b.begin());
   return Key(b);
 }

@@ -8,6 +8,7 @@
 #include "mask.hpp"
 #include "parallel.hpp"
 #include "tidemark/error.hpp"
+#include "tidemark/shared/content_hash.hpp"
 #include "tidemark/shared/pixel_ops.hpp"
 
 namespace tidemark::detail {
@@ -18,24 +19,20 @@ double tile_scale_for(int width, int height) {
 
 void content_offset(const KeyMaterial& km, const ImageView& img, std::uint32_t* seed_override,
                     int& ox, int& oy) {
-  std::uint64_t h;
   if (seed_override) {
-    h = shared::siphash_2words(km.sip_key(), 0x6f6666736574ULL, *seed_override);
-  } else {
-    // A 32 x 32 grid of samples: enough to separate different images, cheap on any image size.
-    h = shared::siphash_2words(km.sip_key(), std::uint64_t(img.width) << 32 | std::uint32_t(img.height), 0);
-    const std::size_t bps = bytes_per_sample(img.type) * img.channels;
-    for (int j = 0; j < 32; ++j) {
-      const auto* row = img.row<const unsigned char>(static_cast<int>((2 * j + 1) * std::int64_t(img.height) / 64));
-      for (int i = 0; i < 32; ++i) {
-        std::uint64_t v = 0;
-        std::memcpy(&v, row + bps * ((2 * i + 1) * std::int64_t(img.width) / 64), std::min<std::size_t>(bps, 8));
-        h = shared::siphash_2words(km.sip_key(), h, v);
-      }
-    }
+    shared::offset_from_seed(km.sip_key(), *seed_override, tm1::kTile, ox, oy);
+    return;
   }
-  ox = static_cast<int>(h % tm1::kTile);
-  oy = static_cast<int>((h >> 32) % tm1::kTile);
+  const std::size_t bps = bytes_per_sample(img.type) * img.channels;
+  std::uint64_t combined = 0;
+  for (int i = 0; i < shared::kOffsetSamplesPerSide * shared::kOffsetSamplesPerSide; ++i) {
+    int x, y;
+    shared::offset_sample_position(i, img.width, img.height, x, y);
+    std::uint64_t v = 0;
+    std::memcpy(&v, img.row<const unsigned char>(y) + bps * x, bps);
+    combined ^= shared::offset_sample_hash(km.sip_key(), img.width, img.height, i, v);
+  }
+  shared::offset_from_hash(km.sip_key(), combined, tm1::kTile, ox, oy);
 }
 
 EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageView& img,

@@ -10,11 +10,9 @@
 namespace tidemark::detail {
 namespace {
 
-inline int reflect101(int i, int n) {
-  if (n == 1) return 0;
-  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
-  return i;
-}
+using shared::reflect101;
+
+}  // namespace
 
 std::vector<float> gaussian_kernel(float sigma, int& radius) {
   radius = std::max(1, static_cast<int>(std::ceil(3.0f * sigma)));
@@ -24,6 +22,8 @@ std::vector<float> gaussian_kernel(float sigma, int& radius) {
   for (float& v : k) v = static_cast<float>(v / sum);
   return k;
 }
+
+namespace {
 
 // Horizontal pass: the row is copied with reflected borders, then taps are the outer loop so the
 // inner loop over pixels vectorises.

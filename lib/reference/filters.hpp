@@ -1,11 +1,15 @@
 #pragma once
 // Separable filters on float planes, multi-threaded by rows. Borders reflect (the edge pixel is
 // not repeated), like OpenCV's default, which the prototype used.
+#include <vector>
+
 #include "plane.hpp"
 #include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
 
+// Normalised Gaussian taps, radius ceil(3 sigma); the CUDA kernels use the same taps.
+std::vector<float> gaussian_kernel(float sigma, int& radius);
 Plane gaussian_blur(const Plane& in, float sigma, int threads);
 // Minimum over a (2r+1) x (2r+1) window (morphological erosion), window clipped at the borders.
 Plane erode(const Plane& in, int radius, int threads);

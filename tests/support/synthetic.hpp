@@ -1,6 +1,7 @@
 #pragma once
 // Deterministic test images with photo-like statistics (multi-octave texture, flat areas, edges)
 // and the geometric edits the detector must survive.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>

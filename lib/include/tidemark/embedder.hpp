@@ -1,5 +1,7 @@
 #pragma once
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "tidemark/image_view.hpp"
 #include "tidemark/key.hpp"
@@ -24,6 +26,9 @@ class Embedder {
 
   // Throws Error(InvalidArgument) for images smaller than one tile.
   EmbedReport embed(const ImageView& image, const Payload& payload) const;
+  // Many images (any sizes; host or device views) in one call: on the CUDA backend they are
+  // queued on one stream with a single synchronisation; on the CPU one after another.
+  std::vector<EmbedReport> embed_batch(std::span<const ImageView> images, std::span<const Payload> payloads) const;
   Backend backend() const;
 
   struct Impl;

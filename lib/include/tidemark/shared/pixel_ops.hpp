@@ -54,3 +54,14 @@ TM_HD float mask_from_activity(float activity, float floor_, float ceiling) {
 }
 
 }  // namespace tidemark::shared
+
+namespace tidemark::shared {
+
+// Border rule of every filter: reflect without repeating the edge sample (OpenCV's default).
+TM_HD int reflect101(int i, int n) {
+  if (n == 1) return 0;
+  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
+  return i;
+}
+
+}  // namespace tidemark::shared

@@ -1,0 +1,119 @@
+// GPU throughput: embed at 1080p and 4K, device-resident and from host memory, batched; the CPU
+// reference on the same machine for the speed-up. Each batch call ends in a stream sync, so the
+// wall clock around it measures the GPU work. Prints a table and writes JSON (argv[1], optional).
+#include <cuda_runtime_api.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "../tests/support/synthetic.hpp"
+#include "tidemark/detector.hpp"
+#include "tidemark/embedder.hpp"
+
+using namespace tidemark;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Row {
+  std::string name;
+  double images_per_s;
+  double ms_per_image;
+};
+
+Row device_resident(const Embedder& e, int w, int h, int batch, int rounds) {
+  Image img = testing::natural_image(w, h, 3, 1);
+  std::vector<void*> dev(batch);
+  std::vector<ImageView> views;
+  std::vector<Payload> payloads(batch, Payload{42});
+  for (int i = 0; i < batch; ++i) {
+    cudaMalloc(&dev[i], img.bytes().size());
+    cudaMemcpy(dev[i], img.bytes().data(), img.bytes().size(), cudaMemcpyHostToDevice);
+    ImageView v = img.view();
+    v.data = dev[i];
+    v.space = MemorySpace::Device;
+    views.push_back(v);
+  }
+  e.embed_batch(views, payloads);  // warm-up: workspace sized, tiles uploaded
+  auto t0 = Clock::now();
+  for (int r = 0; r < rounds; ++r) e.embed_batch(views, payloads);
+  const double s = seconds_since(t0);
+  for (void* p : dev) cudaFree(p);
+  const double n = double(batch) * rounds;
+  return {"embed " + std::to_string(w) + "x" + std::to_string(h) + " device-resident, batch " + std::to_string(batch), n / s,
+          1e3 * s / n};
+}
+
+Row from_host(const Embedder& e, int w, int h, int batch, int rounds) {
+  std::vector<Image> imgs(batch, testing::natural_image(w, h, 3, 2));
+  std::vector<ImageView> views;
+  for (auto& im : imgs) views.push_back(im.view());
+  std::vector<Payload> payloads(batch, Payload{42});
+  e.embed_batch(views, payloads);
+  auto t0 = Clock::now();
+  for (int r = 0; r < rounds; ++r) e.embed_batch(views, payloads);
+  const double s = seconds_since(t0), n = double(batch) * rounds;
+  return {"embed " + std::to_string(w) + "x" + std::to_string(h) + " from host memory (copies included), batch " +
+              std::to_string(batch),
+          n / s, 1e3 * s / n};
+}
+
+Row cpu_embed(int w, int h, int rounds) {
+  Embedder e(Key::public_default(), {}, Backend::Cpu);
+  Image img = testing::natural_image(w, h, 3, 3);
+  e.embed(img.view(), Payload{42});
+  auto t0 = Clock::now();
+  for (int r = 0; r < rounds; ++r) e.embed(img.view(), Payload{42});
+  const double s = seconds_since(t0);
+  return {"embed " + std::to_string(w) + "x" + std::to_string(h) + " CPU reference, all threads", rounds / s, 1e3 * s / rounds};
+}
+
+Row cpu_detect(int w, int h, bool marked, int rounds) {
+  Image img = testing::natural_image(w, h, 3, 4);
+  if (marked) Embedder(Key::public_default(), {}, Backend::Cpu).embed(img.view(), Payload{42});
+  Detector d(Key::public_default());
+  auto t0 = Clock::now();
+  for (int r = 0; r < rounds; ++r) d.detect(img.view());
+  const double s = seconds_since(t0);
+  return {std::string("detect ") + std::to_string(w) + "x" + std::to_string(h) + (marked ? " marked" : " unmarked") +
+              " CPU reference, all threads",
+          rounds / s, 1e3 * s / rounds};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int devices = cuda_device_count();
+  std::vector<Row> rows;
+  cudaDeviceProp prop{};
+  if (devices > 0) {
+    cudaGetDeviceProperties(&prop, 0);
+    Embedder gpu(Key::public_default(), {}, Backend::Cuda);
+    rows.push_back(device_resident(gpu, 1920, 1080, 64, 20));
+    rows.push_back(device_resident(gpu, 3840, 2160, 16, 20));
+    rows.push_back(from_host(gpu, 1920, 1080, 32, 10));
+  }
+  rows.push_back(cpu_embed(1920, 1080, 5));
+  rows.push_back(cpu_detect(1920, 1080, true, 3));
+  rows.push_back(cpu_detect(1920, 1080, false, 2));
+  std::printf("device: %s\n", devices ? prop.name : "none (CPU rows only)");
+  std::printf("%-78s %12s %10s\n", "case", "images/s", "ms/image");
+  std::string json = std::string("{\"device\":\"") + (devices ? prop.name : "none") + "\",\"rows\":[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::printf("%-78s %12.1f %10.3f\n", rows[i].name.c_str(), rows[i].images_per_s, rows[i].ms_per_image);
+    json += (i ? "," : "") + std::string("{\"case\":\"") + rows[i].name + "\",\"images_per_s\":" +
+            std::to_string(rows[i].images_per_s) + "}";
+  }
+  json += "]}";
+  if (devices > 0) {
+    const double gpu_ms = rows[0].ms_per_image, cpu_ms = rows[3].ms_per_image;
+    std::printf("GPU/CPU embed speed-up at 1080p (device-resident vs CPU all threads): %.0fx\n", cpu_ms / gpu_ms);
+  }
+  if (argc > 1) std::ofstream(argv[1]) << json << "\n";
+  return 0;
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Launchers for the TM1 embed kernels. Host-callable, never throw: they return cudaError_t
+// (CUB's convention); the backend turns errors into tidemark::Error. Inputs are validated by the
+// caller before any launch.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace tidemark::kernels {
+
+struct Taps {  // a symmetric filter, passed by value
+  int radius;
+  float w[32];
+};
+
+struct DeviceImage {
+  void* data;
+  int width, height;
+  std::size_t pitch;
+  int channels;
+  bool u16;
+};
+
+// Y plane (width x height floats, 8-bit grey levels).
+cudaError_t luminance(const DeviceImage& img, float* y, cudaStream_t s);
+// Separable Gaussian: rows into tmp, columns into out.
+cudaError_t gaussian(const float* in, float* tmp, float* out, int w, int h, const Taps& taps, cudaStream_t s);
+// out = (a - b)^2
+cudaError_t squared_difference(const float* a, const float* b, float* out, int w, int h, cudaStream_t s);
+cudaError_t square_root(float* inout, int w, int h, cudaStream_t s);
+// (2r+1)^2 minimum, window clipped at the borders: rows into tmp, columns into out.
+cudaError_t erode(const float* in, float* tmp, float* out, int w, int h, int radius, cudaStream_t s);
+cudaError_t mask_from_activity(float* inout, int w, int h, float floor_, float ceiling, cudaStream_t s);
+// Per-image tile offset from the key and the pixels (see shared/content_hash.hpp) into offset[2].
+cudaError_t content_offset(const DeviceImage& img, std::uint64_t k0, std::uint64_t k1, int period, int* offset,
+                           cudaStream_t s);
+// Adds strength * mask * tile(x, y) to the colour channels (alpha untouched).
+cudaError_t apply_delta(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
+                        float strength, const int* offset, cudaStream_t s);
+
+}  // namespace tidemark::kernels

@@ -1,0 +1,117 @@
+// CUDA backend against the CPU reference: same pixels (the kernels evaluate the same float
+// formulas in the same order), same offsets, same decoded payload. Skips without a device.
+#include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "support/synthetic.hpp"
+#include "tidemark/detector.hpp"
+#include "tidemark/embedder.hpp"
+#include "tidemark/error.hpp"
+
+using namespace tidemark;
+using tidemark::testing::natural_image;
+
+namespace {
+
+#define REQUIRE_GPU() \
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present: GPU test skipped"
+
+// On a mismatch: the CPU result, the GPU result and their difference as PGM/PPM files.
+void dump(const Image& cpu, const Image& gpu, const std::string& name) {
+  auto write = [&](const Image& im, const std::string& file) {
+    std::ofstream out(file, std::ios::binary);
+    const int c = im.channels() == 1 ? 1 : 3;
+    out << (c == 1 ? "P5\n" : "P6\n") << im.width() << " " << im.height() << "\n255\n";
+    for (std::size_t p = 0; p < std::size_t(im.width()) * im.height(); ++p)
+      for (int k = 0; k < c; ++k) out.put(static_cast<char>(im.bytes()[p * im.channels() + k]));
+  };
+  Image diff(cpu.width(), cpu.height(), cpu.channels(), SampleType::U8);
+  for (std::size_t i = 0; i < diff.bytes().size(); ++i)
+    diff.bytes()[i] = static_cast<std::uint8_t>(std::min(255, 128 + 32 * (int(gpu.bytes()[i]) - int(cpu.bytes()[i]))));
+  write(cpu, name + "_cpu.pnm");
+  write(gpu, name + "_gpu.pnm");
+  write(diff, name + "_diff.pnm");
+  std::fprintf(stderr, "wrote %s_{cpu,gpu,diff}.pnm\n", name.c_str());
+}
+
+void expect_same(const Image& cpu, const Image& gpu, const std::string& name) {
+  std::size_t differ = 0;
+  int worst = 0;
+  for (std::size_t i = 0; i < cpu.bytes().size(); ++i) {
+    const int d = std::abs(int(cpu.bytes()[i]) - int(gpu.bytes()[i]));
+    differ += d != 0;
+    worst = std::max(worst, d);
+  }
+  // Written tolerance: bytes may differ by at most 1 (a rounding tie), in at most 0.01 % of samples.
+  const bool ok = worst <= 1 && differ * 10000 <= cpu.bytes().size();
+  if (!ok) dump(cpu, gpu, name);
+  EXPECT_TRUE(ok) << name << ": " << differ << " bytes differ, worst by " << worst;
+}
+
+const Payload kPayload{0xfeedfacecafebeefULL};
+
+}  // namespace
+
+TEST(CudaParity, HostImagesOfAwkwardSizesAndLayouts) {
+  REQUIRE_GPU();
+  Embedder cpu(Key::public_default(), {}, Backend::Cpu), gpu(Key::public_default(), {}, Backend::Cuda);
+  struct Case {
+    int w, h, c;
+    SampleType t;
+  };
+  for (const Case& k : {Case{129, 131, 3, SampleType::U8}, Case{641, 479, 1, SampleType::U8}, Case{500, 257, 4, SampleType::U8},
+                        Case{333, 200, 3, SampleType::U16}, Case{1920, 1080, 3, SampleType::U8}, Case{1601, 1203, 3, SampleType::U8}}) {
+    Image a = natural_image(k.w, k.h, k.c, 7, k.t), b = a;
+    auto ra = cpu.embed(a.view(), kPayload), rb = gpu.embed(b.view(), kPayload);
+    EXPECT_EQ(ra.offset_x, rb.offset_x);
+    EXPECT_EQ(ra.offset_y, rb.offset_y);
+    const std::string name = "parity_" + std::to_string(k.w) + "x" + std::to_string(k.h) + "x" + std::to_string(k.c);
+    if (k.t == SampleType::U8) expect_same(a, b, name);
+    else EXPECT_EQ(a.bytes(), b.bytes()) << name;
+  }
+}
+
+TEST(CudaParity, DeviceResidentBatchMatchesCpuAndDecodes) {
+  REQUIRE_GPU();
+  Embedder cpu(Key::public_default(), {}, Backend::Cpu), gpu(Key::public_default());
+  std::vector<Image> host;
+  for (int i = 0; i < 4; ++i) host.push_back(natural_image(400 + 37 * i, 300 + 11 * i, 3, 20 + i));
+  std::vector<void*> dev(host.size());
+  std::vector<ImageView> views;
+  std::vector<Payload> payloads;
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    ASSERT_EQ(cudaMalloc(&dev[i], host[i].bytes().size()), cudaSuccess);
+    cudaMemcpy(dev[i], host[i].bytes().data(), host[i].bytes().size(), cudaMemcpyHostToDevice);
+    ImageView v = host[i].view();
+    v.data = dev[i];
+    v.space = MemorySpace::Device;
+    views.push_back(v);
+    payloads.push_back(Payload{0x1000 + i});
+  }
+  gpu.embed_batch(views, payloads);
+  Detector detector(Key::public_default());
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    Image marked = host[i];
+    cudaMemcpy(marked.bytes().data(), dev[i], marked.bytes().size(), cudaMemcpyDeviceToHost);
+    cudaFree(dev[i]);
+    cpu.embed(host[i].view(), payloads[i]);
+    expect_same(host[i], marked, "device_batch_" + std::to_string(i));
+    DetectResult r = detector.detect(marked.view());
+    ASSERT_TRUE(r.payload);
+    EXPECT_EQ(*r.payload, payloads[i]);
+  }
+}
+
+TEST(CudaParity, SelectsCudaWhenPresent) {
+  REQUIRE_GPU();
+  EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cuda);
+}
+
+TEST(CudaBackend, WithoutDeviceCudaIsRefusedClearly) {
+  if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present: nothing to refuse";
+  EXPECT_THROW(Embedder(Key::public_default(), {}, Backend::Cuda), Error);
+  EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cpu);
+}
