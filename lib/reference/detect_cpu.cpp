@@ -14,11 +14,12 @@ namespace {
 constexpr int kMinSide = tm1::kTile;   // below one tile there is nothing to find
 constexpr int kMinLevelSide = 256;     // a coarser level must keep at least this much
 constexpr double kJpegBlock = 8.0;
+constexpr double kCoarseScale = 1.6;  // from here on the residual's high-pass is widened to sigma 2
 
 std::vector<double> aspect_grid() {
   std::vector<double> a;
-  const int n = 9;
-  for (int i = 0; i < n; ++i) a.push_back(std::exp(std::log(0.75) + i * (std::log(1.0 / 0.75) - std::log(0.75)) / (n - 1)));
+  // 0.75 .. 1.33 in equal log steps, without 1 (the first pass covers it).
+  for (double v : {0.75, 0.866, 1.155, 1.333}) a.push_back(v);
   return a;
 }
 
@@ -63,13 +64,20 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
   best.z = -1e300;
   int tried = 0;
   bool found = false;
-  for (int level : analysis_levels(image.width, image.height)) {
+  const auto levels = analysis_levels(image.width, image.height);
+  for (int level : levels) {
     const Plane yl = box_downsample(y, level, threads);
-    const Spectrum spec = whitened_spectrum(normalised_residual(yl, nullptr, threads), kJpegBlock / level, threads);
-    for (const SearchPass& pass : passes) {
-      for (const Candidate& c : template_search(spec, dk.template_freqs, pass, params.candidates, threads)) {
+    const Plane residual = normalised_residual(yl, 1.0f, threads);
+    Plane coarse_residual;  // for marks drawn large (>= kCoarseScale px per tile px), made on demand
+    const Spectrum spec = whitened_spectrum(residual, kJpegBlock / level, threads);
+    // The coarser level repeats only the similarity pass: it is there for crops of large images.
+    const std::size_t npasses = level == levels.front() ? passes.size() : 1;
+    for (std::size_t pi = 0; pi < npasses; ++pi) {
+      for (const Candidate& c : template_search(spec, dk.template_freqs, passes[pi], params.candidates, threads)) {
         ++tried;
-        const Folded folded = canonical_fold(yl, c.fit, threads);
+        const bool large = c.scale >= kCoarseScale;
+        if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
+        const Folded folded = canonical_fold(large ? coarse_residual : residual, c.fit, threads);
         const SyncResult sync = sync_correlate(folded.tile, dk.sync_conj);
         const Demodulated dem = demodulate(dk.km, sync.aligned);
         const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;

@@ -50,14 +50,19 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
   const float strength = static_cast<float>(p.strength);
   const int ox = report.offset_x, oy = report.offset_y;
 
+  // Tile columns are the same on every row: prepare them once.
+  std::vector<shared::TileCoord> columns(img.width);
+  for (int x = 0; x < img.width; ++x) columns[x] = shared::tile_coord(x, g, ox, tm1::kTile);
+  const bool exact = g == 1.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
     for (int yy = y0; yy < y1; ++yy) {
       const float* m = mask.row(yy);
+      const shared::TileCoord row = shared::tile_coord(yy, g, oy, tm1::kTile);
       auto apply = [&](auto* px, auto add) {
         const int c = img.channels;
         const int colour = c == 1 ? 1 : 3;  // alpha is never touched
         for (int x = 0; x < img.width; ++x) {
-          float d = strength * m[x] * shared::tile_at(tile.data(), tm1::kTile, x, yy, g, ox, oy);
+          float d = strength * m[x] * shared::tile_sample(tile.data(), tm1::kTile, columns[x], row, exact);
           for (int k = 0; k < colour; ++k) px[c * x + k] = add(px[c * x + k], d);
         }
       };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 
 #include "parallel.hpp"
 #include "tidemark/shared/pixel_ops.hpp"
@@ -25,37 +26,55 @@ std::vector<float> gaussian_kernel(float sigma, int& radius) {
 
 namespace {
 
-// Horizontal pass: the row is copied with reflected borders, then taps are the outer loop so the
-// inner loop over pixels vectorises.
-void convolve_rows(const Plane& in, Plane& out, const std::vector<float>& k, int r, int threads) {
+// Copies a row into `buf` with `r` reflected samples on each side.
+void pad_row(const float* __restrict src, int w, int r, float* __restrict buf) {
+  for (int i = 0; i < r; ++i) buf[i] = src[reflect101(i - r, w)];
+  std::copy(src, src + w, buf + r);
+  for (int i = 0; i < r; ++i) buf[r + w + i] = src[reflect101(w + i, w)];
+}
+
+// Fixed-radius passes: taps unrolled, accumulation in registers, one store per output. The sum
+// runs over taps in index order, as the CUDA kernels do.
+template <int R>
+void convolve_rows_fixed(const Plane& in, Plane& out, const float* k, int threads) {
   parallel_for(in.height, threads, [&](int y0, int y1) {
-    std::vector<float> buf(in.width + 2 * r);
+    std::vector<float> buf(in.width + 2 * R);
     for (int y = y0; y < y1; ++y) {
-      const float* src = in.row(y);
-      for (int i = 0; i < in.width + 2 * r; ++i) buf[i] = src[reflect101(i - r, in.width)];
-      float* dst = out.row(y);
-      std::fill(dst, dst + in.width, 0.0f);
-      for (int t = 0; t <= 2 * r; ++t) {
-        const float w = k[t];
-        const float* b = buf.data() + t;
-        for (int x = 0; x < in.width; ++x) dst[x] += w * b[x];
+      pad_row(in.row(y), in.width, R, buf.data());
+      const float* __restrict b = buf.data();
+      float* __restrict dst = out.row(y);
+      for (int x = 0; x < in.width; ++x) {
+        float acc = 0.0f;
+        for (int t = 0; t <= 2 * R; ++t) acc += k[t] * b[x + t];
+        dst[x] = acc;
       }
     }
   });
 }
 
-void convolve_cols(const Plane& in, Plane& out, const std::vector<float>& k, int r, int threads) {
+template <int R>
+void convolve_cols_fixed(const Plane& in, Plane& out, const float* k, int threads) {
   parallel_for(in.height, threads, [&](int y0, int y1) {
+    const int w = in.width;
+    const float* rows[2 * R + 1];
     for (int y = y0; y < y1; ++y) {
-      float* dst = out.row(y);
-      std::fill(dst, dst + in.width, 0.0f);
-      for (int t = -r; t <= r; ++t) {
-        const float w = k[t + r];
-        const float* src = in.row(reflect101(y + t, in.height));
-        for (int x = 0; x < in.width; ++x) dst[x] += w * src[x];
+      for (int t = -R; t <= R; ++t) rows[t + R] = in.row(reflect101(y + t, in.height));
+      float* __restrict dst = out.row(y);
+      for (int x = 0; x < w; ++x) {
+        float acc = 0.0f;
+        for (int t = 0; t <= 2 * R; ++t) acc += k[t] * rows[t][x];
+        dst[x] = acc;
       }
     }
   });
+}
+
+template <int R>
+void separable_fixed(const Plane& in, Plane& tmp, Plane& out, const std::vector<float>& k, int threads) {
+  float taps[2 * R + 1];
+  for (int i = 0; i <= 2 * R; ++i) taps[i] = k[i];
+  convolve_rows_fixed<R>(in, tmp, taps, threads);
+  convolve_cols_fixed<R>(tmp, out, taps, threads);
 }
 
 }  // namespace
@@ -64,34 +83,78 @@ Plane gaussian_blur(const Plane& in, float sigma, int threads) {
   int r;
   auto k = gaussian_kernel(sigma, r);
   Plane tmp(in.width, in.height), out(in.width, in.height);
-  convolve_rows(in, tmp, k, r, threads);
-  convolve_cols(tmp, out, k, r, threads);
+  switch (r) {
+    case 3: separable_fixed<3>(in, tmp, out, k, threads); break;
+    case 5: separable_fixed<5>(in, tmp, out, k, threads); break;
+    case 6: separable_fixed<6>(in, tmp, out, k, threads); break;
+    case 12: separable_fixed<12>(in, tmp, out, k, threads); break;
+    default:
+      throw std::invalid_argument("gaussian_blur: unsupported sigma");
+  }
   return out;
 }
 
 Plane erode(const Plane& in, int r, int threads) {
   Plane tmp(in.width, in.height), out(in.width, in.height);
+  const int w = in.width;
   parallel_for(in.height, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
-      const float* s = in.row(y);
-      float* d = tmp.row(y);
-      for (int x = 0; x < in.width; ++x) {
-        int a = std::max(0, x - r), b = std::min(in.width - 1, x + r);
-        d[x] = *std::min_element(s + a, s + b + 1);
+      const float* __restrict s = in.row(y);
+      float* __restrict d = tmp.row(y);
+      for (int x = 0; x < w; ++x) d[x] = s[x];
+      for (int t = 1; t <= r; ++t) {
+        // Window clipped at the borders: shifted copies only where they exist.
+        for (int x = 0; x + t < w; ++x) d[x] = std::min(d[x], s[x + t]);
+        for (int x = t; x < w; ++x) d[x] = std::min(d[x], s[x - t]);
       }
     }
   });
   parallel_for(in.height, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
-      float* d = out.row(y);
-      std::copy(tmp.row(y), tmp.row(y) + in.width, d);
+      float* __restrict d = out.row(y);
+      std::copy(tmp.row(y), tmp.row(y) + w, d);
       for (int t = std::max(0, y - r); t <= std::min(in.height - 1, y + r); ++t) {
-        const float* s = tmp.row(t);
-        for (int x = 0; x < in.width; ++x) d[x] = std::min(d[x], s[x]);
+        const float* __restrict s = tmp.row(t);
+        for (int x = 0; x < w; ++x) d[x] = std::min(d[x], s[x]);
       }
     }
   });
   return out;
+}
+
+Plane box_blur(const Plane& in, int r, int passes, int threads) {
+  const int w = in.width, h = in.height;
+  const float norm = 1.0f / float(2 * r + 1);
+  Plane a = in, b(w, h);
+  for (int pass = 0; pass < passes; ++pass) {
+    parallel_for(h, threads, [&](int y0, int y1) {
+      std::vector<float> buf(w + 2 * r);
+      for (int y = y0; y < y1; ++y) {
+        pad_row(a.row(y), w, r, buf.data());
+        float* d = b.row(y);
+        float acc = 0;
+        for (int t = 0; t < 2 * r; ++t) acc += buf[t];
+        for (int x = 0; x < w; ++x) {
+          acc += buf[x + 2 * r];
+          d[x] = acc * norm;
+          acc -= buf[x];
+        }
+      }
+    });
+    parallel_for(h, threads, [&](int y0, int y1) {
+      std::vector<float> acc(w);
+      for (int y = y0; y < y1; ++y) {
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (int t = -r; t <= r; ++t) {
+          const float* __restrict s = b.row(reflect101(y + t, h));
+          for (int x = 0; x < w; ++x) acc[x] += s[x];
+        }
+        float* __restrict d = a.row(y);
+        for (int x = 0; x < w; ++x) d[x] = acc[x] * norm;
+      }
+    });
+  }
+  return a;
 }
 
 Plane box_mean_wrap(const Plane& in, int r, int threads) {

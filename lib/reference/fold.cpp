@@ -5,7 +5,6 @@
 
 #include "../core/ecc.hpp"
 #include "fft.hpp"
-#include "filters.hpp"
 #include "parallel.hpp"
 #include "spectrum.hpp"
 
@@ -22,56 +21,47 @@ std::vector<cfloat> tile_fft(const Plane& t) {
 
 std::vector<std::complex<float>> sync_reference_spectrum(const KeyMaterial& km) {
   Plane s(P, P);
-  s.px = km.sync_reference();
+  s.px.assign(km.sync_reference().begin(), km.sync_reference().end());
   auto f = tile_fft(s);
   for (auto& v : f) v = std::conj(v);
   return f;
 }
 
-Folded canonical_fold(const Plane& y, const Affine& a, int threads) {
-  // x_img = M u with M = A^-T; u = A^T x.
-  const double det = a.a * a.d - a.b * a.c;
-  const double m00 = a.d / det, m01 = -a.c / det, m10 = -a.b / det, m11 = a.a / det;
-  double umin = 1e300, umax = -1e300, vmin = 1e300, vmax = -1e300;
-  for (auto [x, yy] : {std::pair{0.0, 0.0}, {y.width - 1.0, 0.0}, {0.0, y.height - 1.0}, {y.width - 1.0, y.height - 1.0}}) {
-    const double u = a.a * x + a.c * yy, v = a.b * x + a.d * yy;
-    umin = std::min(umin, u), umax = std::max(umax, u), vmin = std::min(vmin, v), vmax = std::max(vmax, v);
-  }
-  const double u0 = std::floor(umin), v0 = std::floor(vmin);
-  const int wc = static_cast<int>(umax - u0) + 1, hc = static_cast<int>(vmax - v0) + 1;
-  Plane c(wc, hc), valid(wc, hc);
-  parallel_for(hc, threads, [&](int r0, int r1) {
-    for (int j = r0; j < r1; ++j)
-      for (int i = 0; i < wc; ++i) {
-        const double u = u0 + i, v = v0 + j;
-        const double x = m00 * u + m01 * v, yy = m10 * u + m11 * v;
-        const bool inside = x >= 0 && yy >= 0 && x <= y.width - 1 && yy <= y.height - 1;
-        const double xc = std::clamp(x, 0.0, y.width - 1.001), yc = std::clamp(yy, 0.0, y.height - 1.001);
-        const int x0 = static_cast<int>(xc), y0 = static_cast<int>(yc);
-        const float fx = static_cast<float>(xc - x0), fy = static_cast<float>(yc - y0);
-        const int x1 = std::min(x0 + 1, y.width - 1), y1 = std::min(y0 + 1, y.height - 1);
-        c.at(i, j) = (y.at(x0, y0) * (1 - fx) + y.at(x1, y0) * fx) * (1 - fy) + (y.at(x0, y1) * (1 - fx) + y.at(x1, y1) * fx) * fy;
-        valid.at(i, j) = inside ? 1.0f : 0.0f;
+Folded canonical_fold(const Plane& r, const Affine& a, int threads) {
+  const int parts = std::max(1, std::min(resolve_threads(threads), r.height / 64));
+  std::vector<std::vector<float>> sums(parts, std::vector<float>(2 * P * P, 0.0f));  // value, weight
+  parallel_for(parts, parts, [&](int p0, int p1) {
+    for (int part = p0; part < p1; ++part) {
+      float* sum = sums[part].data();
+      float* weight = sum + P * P;
+      const int y0 = static_cast<int>(std::int64_t(r.height) * part / parts);
+      const int y1 = static_cast<int>(std::int64_t(r.height) * (part + 1) / parts);
+      for (int y = y0; y < y1; ++y) {
+        const float* row = r.row(y);
+        // u = A^T (x, y): linear in x along the row.
+        double u = a.c * y, v = a.d * y;
+        for (int x = 0; x < r.width; ++x, u += a.a, v += a.b) {
+          const double fu = std::floor(u), fv = std::floor(v);
+          const float wu = static_cast<float>(u - fu), wv = static_cast<float>(v - fv);
+          const int iu = static_cast<int>(fu - P * std::floor(fu / P)), iv = static_cast<int>(fv - P * std::floor(fv / P));
+          const int iu1 = iu + 1 == P ? 0 : iu + 1, iv1 = iv + 1 == P ? 0 : iv + 1;
+          const float val = row[x];
+          const float w00 = (1 - wu) * (1 - wv), w10 = wu * (1 - wv), w01 = (1 - wu) * wv, w11 = wu * wv;
+          sum[iv * P + iu] += w00 * val, weight[iv * P + iu] += w00;
+          sum[iv * P + iu1] += w10 * val, weight[iv * P + iu1] += w10;
+          sum[iv1 * P + iu] += w01 * val, weight[iv1 * P + iu] += w01;
+          sum[iv1 * P + iu1] += w11 * val, weight[iv1 * P + iu1] += w11;
+        }
       }
-  });
-  valid = erode(valid, 2, threads);
-  const Plane r = normalised_residual(c, &valid, threads);
-  Folded out{Plane(P, P), 0.0};
-  Plane count(P, P);
-  for (int j = 0; j < hc; ++j) {
-    const float* rr = r.row(j);
-    const float* vv = valid.row(j);
-    float* ft = out.tile.row(j % P);
-    float* ct = count.row(j % P);
-    for (int i = 0; i < wc; ++i) {
-      ft[i % P] += rr[i];
-      ct[i % P] += vv[i];
     }
-  }
+  });
+  Folded out{Plane(P, P, 0.0f), 0.0};
   double total = 0;
-  for (std::size_t k = 0; k < out.tile.px.size(); ++k) {
-    out.tile.px[k] /= std::max(count.px[k], 1.0f);
-    total += count.px[k];
+  for (int k = 0; k < P * P; ++k) {
+    float s = 0, w = 0;
+    for (int part = 0; part < parts; ++part) s += sums[part][k], w += sums[part][P * P + k];
+    out.tile.px[k] = w > 0 ? s / w : 0.0f;
+    total += w;
   }
   out.coverage = total / (P * P);
   return out;

@@ -18,7 +18,10 @@ struct Folded {
   Plane tile;          // kTile x kTile mean residual
   double coverage = 0; // mean number of samples per tile pixel
 };
-Folded canonical_fold(const Plane& y, const Affine& a, int threads);
+// Folds a normalised residual modulo the tile: each pixel x lands at tile position A^T x (mod
+// kTile), split bilinearly between the four nearest tile pixels. Per-thread sums are added in a
+// fixed order, so the result does not depend on the thread count.
+Folded canonical_fold(const Plane& residual, const Affine& a, int threads);
 
 struct SyncResult {
   double z = 0;

@@ -10,51 +10,87 @@
 
 namespace tidemark::detail {
 namespace {
-constexpr float kResidualSigma = 1.0f;
-constexpr float kNormSigma = 4.0f;
+constexpr int kNormRadius = 4;
 constexpr int kWhitenRadius = 15;      // 31 x 31 bins: holds several tile-lattice points
 constexpr float kSpectrumClip = 30.0f;
 constexpr double kLowCut = 0.03;       // cycles/px: below this the host dominates
+// |FFT| of the windowed, zero-padded real plane, centred (DC at W/2, H/2). Two real rows go
+// through one complex transform, and only the W/2 + 1 non-redundant columns are transformed.
+Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std::vector<float>& hy, int W, int H,
+                         int threads) {
+  const int half = W / 2 + 1;
+  std::vector<cfloat> spec(std::size_t(H) * half, cfloat(0.0f, 0.0f));  // rows of the half spectrum
+  const Fft rows(W), cols(H);
+  const int pairs = (r.height + 1) / 2;
+  parallel_for(pairs, threads, [&](int p0, int p1) {
+    std::vector<cfloat> z(W), work(W);
+    for (int p = p0; p < p1; ++p) {
+      const int ya = 2 * p, yb = 2 * p + 1;
+      std::fill(z.begin(), z.end(), cfloat(0.0f, 0.0f));
+      for (int x = 0; x < r.width; ++x) {
+        const float a = r.at(x, ya) * hx[x] * hy[ya];
+        const float b = yb < r.height ? r.at(x, yb) * hx[x] * hy[yb] : 0.0f;
+        z[x] = cfloat(a, b);
+      }
+      rows.forward(z.data(), work.data());
+      for (int k = 0; k < half; ++k) {
+        const cfloat zk = z[k], zn = std::conj(z[(W - k) % W]);
+        spec[std::size_t(ya) * half + k] = 0.5f * (zk + zn);
+        if (yb < H) spec[std::size_t(yb) * half + k] = cfloat(0.0f, -0.5f) * (zk - zn);
+      }
+    }
+  });
+  constexpr int kBlock = 8;
+  parallel_for((half + kBlock - 1) / kBlock, threads, [&](int b0, int b1) {
+    std::vector<cfloat> col(std::size_t(H) * kBlock), work(H);
+    for (int b = b0; b < b1; ++b) {
+      const int x0 = b * kBlock, nx = std::min(kBlock, half - x0);
+      for (int y = 0; y < H; ++y)
+        for (int i = 0; i < nx; ++i) col[std::size_t(i) * H + y] = spec[std::size_t(y) * half + x0 + i];
+      for (int i = 0; i < nx; ++i) cols.forward(col.data() + std::size_t(i) * H, work.data());
+      for (int y = 0; y < H; ++y)
+        for (int i = 0; i < nx; ++i) spec[std::size_t(y) * half + x0 + i] = col[std::size_t(i) * H + y];
+    }
+  });
+  Plane mag(W, H);
+  const int cx = W / 2, cy = H / 2;
+  parallel_for(H, threads, [&](int y0, int y1) {
+    for (int y = y0; y < y1; ++y) {
+      const int ky = (y - cy + H) % H;
+      for (int x = 0; x < W; ++x) {
+        const int kx = (x - cx + W) % W;
+        // Hermitian symmetry: F(-k) = conj F(k) for real input.
+        mag.at(x, y) = kx < half ? std::abs(spec[std::size_t(ky) * half + kx])
+                                 : std::abs(spec[std::size_t((H - ky) % H) * half + (W - kx)]);
+      }
+    }
+  });
+  return mag;
+}
+
 }  // namespace
 
-Plane normalised_residual(const Plane& y, const Plane* valid, int threads) {
-  Plane low = gaussian_blur(y, kResidualSigma, threads);
+Plane normalised_residual(const Plane& y, float sigma, int threads) {
+  Plane low = gaussian_blur(y, sigma, threads);
   Plane r(y.width, y.height), r2(y.width, y.height);
   for (std::size_t i = 0; i < r.px.size(); ++i) {
     r.px[i] = y.px[i] - low.px[i];
     r2.px[i] = r.px[i] * r.px[i];
   }
-  Plane e = gaussian_blur(r2, kNormSigma, threads);
-  for (std::size_t i = 0; i < r.px.size(); ++i) {
-    float v = r.px[i] / (std::sqrt(e.px[i]) + 0.5f);
-    r.px[i] = std::clamp(v, -3.0f, 3.0f) * (valid ? valid->px[i] : 1.0f);
-  }
+  const Plane e = box_blur(r2, kNormRadius, 2, threads);
+  for (std::size_t i = 0; i < r.px.size(); ++i) r.px[i] = std::clamp(r.px[i] / (std::sqrt(e.px[i]) + 0.5f), -3.0f, 3.0f);
   return r;
 }
 
 Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
   const int W = fft_size_at_least(r.width), H = fft_size_at_least(r.height);
-  std::vector<cfloat> a(std::size_t(W) * H, cfloat(0.0f, 0.0f));
   std::vector<float> hx(r.width), hy(r.height);
   for (int x = 0; x < r.width; ++x) hx[x] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * x / std::max(1, r.width - 1));
   for (int y = 0; y < r.height; ++y) hy[y] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * y / std::max(1, r.height - 1));
-  for (int y = 0; y < r.height; ++y)
-    for (int x = 0; x < r.width; ++x) a[std::size_t(y) * W + x] = r.at(x, y) * hx[x] * hy[y];
-  fft2d(a, W, H, false, threads);
-
-  // Magnitude, centred (fftshift).
-  Plane mag(W, H), mag2(W, H);
+  const Plane mag = real_fft_magnitude(r, hx, hy, W, H, threads);
+  Plane mag2(W, H);
+  for (std::size_t i = 0; i < mag.px.size(); ++i) mag2.px[i] = mag.px[i] * mag.px[i];
   const int cx = W / 2, cy = H / 2;
-  parallel_for(H, threads, [&](int y0, int y1) {
-    for (int y = y0; y < y1; ++y) {
-      const int sy = (y + H - cy) % H;
-      for (int x = 0; x < W; ++x) {
-        float m = std::abs(a[std::size_t(sy) * W + (x + W - cx) % W]);
-        mag.at(x, y) = m;
-        mag2.at(x, y) = m * m;
-      }
-    }
-  });
   Plane bg = box_mean_wrap(mag2, kWhitenRadius, threads);
   Spectrum s{Plane(W, H), Plane(W, H)};
   for (std::size_t i = 0; i < mag.px.size(); ++i) s.z.px[i] = mag.px[i] / (std::sqrt(bg.px[i]) + 1e-6f);

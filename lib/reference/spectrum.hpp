@@ -4,9 +4,9 @@
 
 namespace tidemark::detail {
 
-// r = Y - G_sigma(Y), divided by the local residual RMS (Gaussian window norm_sigma, + 0.5),
-// clipped to +-3. Multiplied by `valid` where given (zero outside the image after a warp).
-Plane normalised_residual(const Plane& y, const Plane* valid, int threads);
+// r = Y - G_sigma(Y), divided by the local residual RMS (+ 0.5) over a ~9 x 9 window (two box
+// passes), clipped to +-3. sigma is 1 or 2: 2 for marks drawn at two or more pixels per tile pixel.
+Plane normalised_residual(const Plane& y, float sigma, int threads);
 
 struct Spectrum {
   Plane z;    // whitened magnitude (local-RMS normalised), centred: DC at (width/2, height/2)

@@ -15,24 +15,32 @@ TM_HD float wrap_tile(float v, int period) {
   return w;
 }
 
-// Value of the periodic tile (period x period floats) at image pixel (x, y) when the tile is
-// drawn at `scale` image pixels per tile pixel, shifted by (ox, oy) tile pixels. Scale 1 is an
-// exact lookup; other scales use bilinear interpolation with wrap-around.
+// Where image coordinate x falls in the periodic tile drawn at `scale` image pixels per tile pixel
+// and shifted by `offset` tile pixels: the two neighbouring tile samples and the weight of the
+// second. Depends on one coordinate only, so rows and columns can be prepared once.
+struct TileCoord {
+  int i0, i1;
+  float f;
+};
+
+TM_HD TileCoord tile_coord(int x, float scale, int offset, int period) {
+  if (scale == 1.0f) return {(x + offset) % period, 0, 0.0f};
+  const float u = wrap_tile((x + 0.5f) / scale - 0.5f + offset, period);
+  const int i0 = static_cast<int>(u);
+  return {i0, i0 + 1 == period ? 0 : i0 + 1, u - i0};
+}
+
+TM_HD float tile_sample(const float* tile, int period, TileCoord cx, TileCoord cy, bool exact) {
+  if (exact) return tile[cy.i0 * period + cx.i0];
+  const float a = tile[cy.i0 * period + cx.i0], b = tile[cy.i0 * period + cx.i1];
+  const float c = tile[cy.i1 * period + cx.i0], d = tile[cy.i1 * period + cx.i1];
+  return (a * (1 - cx.f) + b * cx.f) * (1 - cy.f) + (c * (1 - cx.f) + d * cx.f) * cy.f;
+}
+
+// Value of the periodic tile (period x period floats) at image pixel (x, y): an exact lookup at
+// scale 1, bilinear interpolation with wrap-around otherwise.
 TM_HD float tile_at(const float* tile, int period, int x, int y, float scale, int ox, int oy) {
-  if (scale == 1.0f) {
-    int tx = (x + ox) % period;
-    int ty = (y + oy) % period;
-    return tile[ty * period + tx];
-  }
-  float u = wrap_tile((x + 0.5f) / scale - 0.5f + ox, period);
-  float v = wrap_tile((y + 0.5f) / scale - 0.5f + oy, period);
-  int x0 = static_cast<int>(u), y0 = static_cast<int>(v);
-  float fx = u - x0, fy = v - y0;
-  int x1 = x0 + 1 == period ? 0 : x0 + 1;
-  int y1 = y0 + 1 == period ? 0 : y0 + 1;
-  float a = tile[y0 * period + x0], b = tile[y0 * period + x1];
-  float c = tile[y1 * period + x0], d = tile[y1 * period + x1];
-  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
+  return tile_sample(tile, period, tile_coord(x, scale, ox, period), tile_coord(y, scale, oy, period), scale == 1.0f);
 }
 
 // Adds a luminance delta (in 8-bit grey levels) to one sample, rounding and clipping.
