@@ -24,10 +24,16 @@ Fft::Fft(int n) : n_(n) {
   while (r % 3 == 0) { radices_.push_back(3); r /= 3; }
   while (r % 5 == 0) { radices_.push_back(5); r /= 5; }
   if (r != 1 || n < 1) throw std::invalid_argument("FFT size must be 2^a 3^b 5^c");
-  roots_.resize(n);
-  for (int t = 0; t < n; ++t) {
-    double a = -2.0 * std::numbers::pi * t / n;
-    roots_[t] = cfloat(static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a)));
+  int ns = 1;
+  for (int radix : radices_) {
+    std::vector<cfloat> tw(std::size_t(ns) * (radix - 1));
+    for (int k = 0; k < ns; ++k)
+      for (int r = 1; r < radix; ++r) {
+        const double a = -2.0 * std::numbers::pi * r * k / (double(ns) * radix);
+        tw[std::size_t(k) * (radix - 1) + r - 1] = cfloat(static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a)));
+      }
+    twiddles_.push_back(std::move(tw));
+    ns *= radix;
   }
 }
 
@@ -72,33 +78,40 @@ inline void dft5(cfloat* v, float sign) {
 
 }  // namespace
 
+// Complex product written out: std::complex's operator* guards against NaN/inf corner cases
+// through a slow library call.
+inline cfloat cmul(cfloat a, cfloat b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 void Fft::run(cfloat* data, cfloat* work, bool inverse) const {
   const int n = n_;
   const float sign = inverse ? 1.0f : -1.0f;
   cfloat* x = data;
   cfloat* y = work;
   int ns = 1;  // size of the sub-transforms already done
-  for (int radix : radices_) {
+  for (std::size_t stage = 0; stage < radices_.size(); ++stage) {
+    const int radix = radices_[stage];
     const int stride = n / radix;
-    const int tw_step = n / (ns * radix);
+    const cfloat* tw = twiddles_[stage].data();
     cfloat v[5];
-    for (int j = 0; j < stride; ++j) {
-      const int k = j % ns;
-      for (int r = 0; r < radix; ++r) v[r] = x[j + r * stride];
-      if (k != 0) {
-        for (int r = 1; r < radix; ++r) {
-          cfloat w = roots_[(r * k * tw_step) % n];
-          v[r] *= inverse ? std::conj(w) : w;
+    for (int g = 0; g < stride / ns; ++g) {
+      for (int k = 0; k < ns; ++k) {
+        const int j = g * ns + k;
+        for (int r = 0; r < radix; ++r) v[r] = x[j + r * stride];
+        if (k != 0) {
+          const cfloat* t = tw + std::size_t(k) * (radix - 1);
+          for (int r = 1; r < radix; ++r) v[r] = cmul(v[r], inverse ? std::conj(t[r - 1]) : t[r - 1]);
         }
+        switch (radix) {
+          case 2: dft2(v); break;
+          case 3: dft3(v, sign); break;
+          case 4: dft4(v, sign); break;
+          default: dft5(v, sign); break;
+        }
+        const int out = g * ns * radix + k;
+        for (int r = 0; r < radix; ++r) y[out + r * ns] = v[r];
       }
-      switch (radix) {
-        case 2: dft2(v); break;
-        case 3: dft3(v, sign); break;
-        case 4: dft4(v, sign); break;
-        default: dft5(v, sign); break;
-      }
-      const int out = (j / ns) * ns * radix + k;
-      for (int r = 0; r < radix; ++r) y[out + r * ns] = v[r];
     }
     std::swap(x, y);
     ns *= radix;

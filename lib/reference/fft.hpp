@@ -23,7 +23,8 @@ class Fft {
   void run(cfloat* data, cfloat* work, bool inverse) const;
   int n_;
   std::vector<int> radices_;
-  std::vector<cfloat> roots_;  // exp(-2 pi i t / n)
+  // Per stage, twiddles w^(r k) for k < ns, r = 1..radix-1, laid out [k][r-1].
+  std::vector<std::vector<cfloat>> twiddles_;
 };
 
 // 2-D transform of a row-major height x width array, in place.

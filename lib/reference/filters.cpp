@@ -132,11 +132,11 @@ Plane box_blur(const Plane& in, int r, int passes, int threads) {
       for (int y = y0; y < y1; ++y) {
         pad_row(a.row(y), w, r, buf.data());
         float* d = b.row(y);
-        float acc = 0;
+        double acc = 0;  // double: a float running sum drifts along long rows
         for (int t = 0; t < 2 * r; ++t) acc += buf[t];
         for (int x = 0; x < w; ++x) {
           acc += buf[x + 2 * r];
-          d[x] = acc * norm;
+          d[x] = static_cast<float>(acc) * norm;
           acc -= buf[x];
         }
       }
@@ -160,29 +160,36 @@ Plane box_blur(const Plane& in, int r, int passes, int threads) {
 Plane box_mean_wrap(const Plane& in, int r, int threads) {
   const int w = in.width, h = in.height;
   const float norm = 1.0f / float((2 * r + 1) * (2 * r + 1));
+  auto wrap = [](int i, int n) { return ((i % n) + n) % n; };
   Plane tmp(w, h), out(w, h);
   parallel_for(h, threads, [&](int y0, int y1) {
+    std::vector<float> buf(w + 2 * r + 1);
     for (int y = y0; y < y1; ++y) {
       const float* s = in.row(y);
+      for (int i = 0; i < w + 2 * r + 1; ++i) buf[i] = s[wrap(i - r, w)];
       float* d = tmp.row(y);
       double acc = 0;
-      for (int t = -r; t <= r; ++t) acc += s[((t % w) + w) % w];
+      for (int t = 0; t < 2 * r; ++t) acc += buf[t];
       for (int x = 0; x < w; ++x) {
+        acc += buf[x + 2 * r];
         d[x] = static_cast<float>(acc);
-        acc += s[(x + r + 1) % w] - s[((x - r) % w + w) % w];
+        acc -= buf[x];
       }
     }
   });
+  // Columns: a sliding window per thread's row range (add the entering row, drop the leaving one).
   parallel_for(h, threads, [&](int y0, int y1) {
     std::vector<double> acc(w, 0.0);
+    for (int t = y0 - r; t <= y0 + r; ++t) {
+      const float* s = tmp.row(wrap(t, h));
+      for (int x = 0; x < w; ++x) acc[x] += s[x];
+    }
     for (int y = y0; y < y1; ++y) {
-      std::fill(acc.begin(), acc.end(), 0.0);
-      for (int t = -r; t <= r; ++t) {
-        const float* s = tmp.row(((y + t) % h + h) % h);
-        for (int x = 0; x < w; ++x) acc[x] += s[x];
-      }
       float* d = out.row(y);
       for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
+      const float* enter = tmp.row(wrap(y + r + 1, h));
+      const float* leave = tmp.row(wrap(y - r, h));
+      for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
     }
   });
   return out;

@@ -38,12 +38,17 @@ Folded canonical_fold(const Plane& r, const Affine& a, int threads) {
       const int y1 = static_cast<int>(std::int64_t(r.height) * (part + 1) / parts);
       for (int y = y0; y < y1; ++y) {
         const float* row = r.row(y);
-        // u = A^T (x, y): linear in x along the row.
-        double u = a.c * y, v = a.d * y;
-        for (int x = 0; x < r.width; ++x, u += a.a, v += a.b) {
-          const double fu = std::floor(u), fv = std::floor(v);
-          const float wu = static_cast<float>(u - fu), wv = static_cast<float>(v - fv);
-          const int iu = static_cast<int>(fu - P * std::floor(fu / P)), iv = static_cast<int>(fv - P * std::floor(fv / P));
+        // u = A^T (x, y) is linear in x along the row: step it, kept in [0, P).
+        auto wrap = [](double t) { return t - P * std::floor(t / P); };
+        const double du = wrap(a.a), dv = wrap(a.b);
+        double u = wrap(a.c * y), v = wrap(a.d * y);
+        for (int x = 0; x < r.width; ++x) {
+          const int iu = std::min(static_cast<int>(u), P - 1), iv = std::min(static_cast<int>(v), P - 1);
+          const float wu = static_cast<float>(u - iu), wv = static_cast<float>(v - iv);
+          u += du;
+          if (u >= P) u -= P;
+          v += dv;
+          if (v >= P) v -= P;
           const int iu1 = iu + 1 == P ? 0 : iu + 1, iv1 = iv + 1 == P ? 0 : iv + 1;
           const float val = row[x];
           const float w00 = (1 - wu) * (1 - wv), w10 = wu * (1 - wv), w01 = (1 - wu) * wv, w11 = wu * wv;

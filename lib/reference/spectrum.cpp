@@ -60,8 +60,8 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
       for (int x = 0; x < W; ++x) {
         const int kx = (x - cx + W) % W;
         // Hermitian symmetry: F(-k) = conj F(k) for real input.
-        mag.at(x, y) = kx < half ? std::abs(spec[std::size_t(ky) * half + kx])
-                                 : std::abs(spec[std::size_t((H - ky) % H) * half + (W - kx)]);
+        const cfloat f = kx < half ? spec[std::size_t(ky) * half + kx] : spec[std::size_t((H - ky) % H) * half + (W - kx)];
+        mag.at(x, y) = std::sqrt(f.real() * f.real() + f.imag() * f.imag());
       }
     }
   });
@@ -78,7 +78,9 @@ Plane normalised_residual(const Plane& y, float sigma, int threads) {
     r2.px[i] = r.px[i] * r.px[i];
   }
   const Plane e = box_blur(r2, kNormRadius, 2, threads);
-  for (std::size_t i = 0; i < r.px.size(); ++i) r.px[i] = std::clamp(r.px[i] / (std::sqrt(e.px[i]) + 0.5f), -3.0f, 3.0f);
+  // max(0, e): the running sums of the box filter can leave tiny negative values.
+  for (std::size_t i = 0; i < r.px.size(); ++i)
+    r.px[i] = std::clamp(r.px[i] / (std::sqrt(std::max(e.px[i], 0.0f)) + 0.5f), -3.0f, 3.0f);
   return r;
 }
 

@@ -146,18 +146,26 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
         }
       }
       Plane S(nth, nsc);
-      const float cxq = float(W / 2) / q, cyq = float(H / 2) / q;
+      // Lookups land in a copy of the pooled map framed by one row/column of zeros; clamping
+      // indices into the frame replaces per-lookup bounds tests.
+      const int pw = Zp.width + 2, ph = Zp.height + 2;
+      std::vector<float> framed(std::size_t(pw) * ph, 0.0f);
+      for (int v = 0; v < Zp.height; ++v) std::copy(Zp.row(v), Zp.row(v) + Zp.width, framed.begin() + std::size_t(v + 1) * pw + 1);
+      const float cxq = float(W / 2) / q + 1.5f, cyq = float(H / 2) / q + 1.5f;  // +1 frame, +0.5 rounding
+      const int nk = static_cast<int>(f.size());
       parallel_for(nsc, threads, [&](int s0, int s1) {
         for (int is = s0; is < s1; ++is) {
           const float inv = static_cast<float>(1.0 / (kScaleMin * std::exp(is * dth)));
           for (int it = 0; it < nth; ++it) {
+            const float* rxt = rx.data() + std::size_t(it) * nk;
+            const float* ryt = ry.data() + std::size_t(it) * nk;
             float sum = 0;
-            for (std::size_t k = 0; k < f.size(); ++k) {
-              const int u = static_cast<int>(std::lrint(cxq + rx[it * f.size() + k] * inv));
-              const int v = static_cast<int>(std::lrint(cyq + ry[it * f.size() + k] * inv));
-              if (u >= 0 && u < Zp.width && v >= 0 && v < Zp.height) sum += Zp.at(u, v);
+            for (int k = 0; k < nk; ++k) {
+              const int u = std::clamp(static_cast<int>(cxq + rxt[k] * inv), 0, pw - 1);
+              const int v = std::clamp(static_cast<int>(cyq + ryt[k] * inv), 0, ph - 1);
+              sum += framed[std::size_t(v) * pw + u];
             }
-            S.at(it, is) = sum / f.size();
+            S.at(it, is) = sum / nk;
           }
         }
       });

@@ -19,7 +19,7 @@ TEST(Fft, SizesAreSmooth) {
 TEST(Fft, MatchesNaiveDftAndInverts) {
   std::mt19937 rng(5);
   std::normal_distribution<float> g;
-  for (int n : {1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 16, 25, 30, 45, 60, 64, 100, 120, 128, 243, 250, 384}) {
+  for (int n : {1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 16, 25, 30, 45, 60, 64, 100, 120, 128, 243, 250, 384, 1080, 1920}) {
     std::vector<cfloat> x(n), y, work(n);
     for (auto& v : x) v = {g(rng), g(rng)};
     y = x;

@@ -95,6 +95,16 @@ TEST(RoundTrip, LargeImagesUseImageRelativeScale) {
   EXPECT_NEAR(r.scale, rep.tile_scale, 0.02);
 }
 
+TEST(RoundTrip, FullHdFoundAtFirstLevelFirstCandidate) {
+  // Regression: flat areas once made the residual normalisation NaN on the finest level.
+  Image img = natural_image(1920, 1080, 3, 11);
+  Embedder(Key::public_default()).embed(img.view(), kPayload);
+  DetectResult r = Detector(Key::public_default()).detect(img.view());
+  ASSERT_TRUE(r.payload);
+  EXPECT_EQ(r.candidates_tried, 1);
+  EXPECT_NEAR(r.scale, 1.5, 0.01);
+}
+
 TEST(RoundTrip, RejectsBadViews) {
   Image img = natural_image(256, 256, 3, 10);
   ImageView v = img.view();
