@@ -44,11 +44,11 @@ __global__ void blur_cols_kernel(const float* in, float* out, int w, int h, Taps
   out[y * w + x] = acc;
 }
 
-__global__ void squared_difference_kernel(const float* a, const float* b, float* out, int n) {
-  const int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= n) return;
-  const float d = a[i] - b[i];
-  out[i] = d * d;
+__global__ void block_energy_kernel(const float* y, const float* low, float* out, int w, int h) {
+  const int w2 = (w + 1) / 2, h2 = (h + 1) / 2;
+  const int i = blockIdx.x * blockDim.x + threadIdx.x, j = blockIdx.y * blockDim.y + threadIdx.y;
+  if (i >= w2 || j >= h2) return;
+  out[j * w2 + i] = shared::block_energy(y, low, w, h, i, j);
 }
 
 __global__ void sqrt_kernel(float* v, int n) {
@@ -102,7 +102,8 @@ __global__ void apply_kernel(DeviceImage img, const float* mask, const float* ti
                              float strength, const int* offset) {
   const int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= img.width || y >= img.height) return;
-  const float d = strength * mask[y * img.width + x] * shared::tile_at(tile, period, x, y, scale, offset[0], offset[1]);
+  const float m = shared::mask_at(mask, (img.width + 1) / 2, (img.height + 1) / 2, x, y);
+  const float d = strength * m * shared::tile_at(tile, period, x, y, scale, offset[0], offset[1]);
   T* p = reinterpret_cast<T*>(static_cast<unsigned char*>(img.data) + img.pitch * y) + x * img.channels;
   const int colour = img.channels == 1 ? 1 : 3;
   for (int k = 0; k < colour; ++k) {
@@ -127,8 +128,8 @@ cudaError_t gaussian(const float* in, float* tmp, float* out, int w, int h, cons
   return cudaGetLastError();
 }
 
-cudaError_t squared_difference(const float* a, const float* b, float* out, int w, int h, cudaStream_t s) {
-  squared_difference_kernel<<<blocks_1d(w * h), 256, 0, s>>>(a, b, out, w * h);
+cudaError_t block_energy(const float* y, const float* low, float* out, int w, int h, cudaStream_t s) {
+  block_energy_kernel<<<grid_for((w + 1) / 2, (h + 1) / 2), dim3(kBlockX, kBlockY), 0, s>>>(y, low, out, w, h);
   return cudaGetLastError();
 }
 

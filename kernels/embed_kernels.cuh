@@ -25,8 +25,8 @@ struct DeviceImage {
 cudaError_t luminance(const DeviceImage& img, float* y, cudaStream_t s);
 // Separable Gaussian: rows into tmp, columns into out.
 cudaError_t gaussian(const float* in, float* tmp, float* out, int w, int h, const Taps& taps, cudaStream_t s);
-// out = (a - b)^2
-cudaError_t squared_difference(const float* a, const float* b, float* out, int w, int h, cudaStream_t s);
+// Half-resolution (ceil(w/2) x ceil(h/2)) mean of (y - low)^2 over 2 x 2 blocks.
+cudaError_t block_energy(const float* y, const float* low, float* out, int w, int h, cudaStream_t s);
 cudaError_t square_root(float* inout, int w, int h, cudaStream_t s);
 // (2r+1)^2 minimum, window clipped at the borders: rows into tmp, columns into out.
 cudaError_t erode(const float* in, float* tmp, float* out, int w, int h, int radius, cudaStream_t s);
@@ -34,7 +34,8 @@ cudaError_t mask_from_activity(float* inout, int w, int h, float floor_, float c
 // Per-image tile offset from the key and the pixels (see shared/content_hash.hpp) into offset[2].
 cudaError_t content_offset(const DeviceImage& img, std::uint64_t k0, std::uint64_t k1, int period, int* offset,
                            cudaStream_t s);
-// Adds strength * mask * tile(x, y) to the colour channels (alpha untouched).
+// Adds strength * mask(x, y) * tile(x, y) to the colour channels (alpha untouched); the mask is
+// half resolution, read bilinearly.
 cudaError_t apply_delta(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
                         float strength, const int* offset, cudaStream_t s);
 

@@ -11,6 +11,7 @@
 #include "embed_kernels.cuh"
 #include "reference/embed_cpu.hpp"
 #include "reference/filters.hpp"
+#include "reference/mask.hpp"
 #include "tidemark/shared/content_hash.hpp"
 #include "tidemark/error.hpp"
 
@@ -68,7 +69,7 @@ struct CudaEmbedWorkspace {
   int* host_offset = nullptr;  // pinned, two ints per image of a batch
   std::size_t host_offsets_capacity = 0;
   std::vector<std::uint64_t> tile_payloads;  // payloads whose tiles `tile` holds, in order
-  kernels::Taps g1 = taps_for(1.0f), g15 = taps_for(1.5f), g2 = taps_for(2.0f);
+  kernels::Taps g1 = taps_for(1.0f), g075 = taps_for(0.75f), g05 = taps_for(0.5f);
 
   CudaEmbedWorkspace() {
     check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "stream creation");
@@ -139,16 +140,17 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
             "upload");
     }
     reports[i].tile_scale = detail::tile_scale_for(w, h);
-    // Mask: the same stages as reference/mask.cpp.
+    // Mask: the same stages as reference/mask.cpp (half resolution after the high-pass).
+    const int w2 = (w + 1) / 2, h2 = (h + 1) / 2;
     check(kernels::luminance(img, ws.y.ptr, s), "luminance");
     check(kernels::gaussian(ws.y.ptr, ws.t.ptr, ws.a.ptr, w, h, ws.g1, s), "blur");
-    check(kernels::squared_difference(ws.y.ptr, ws.a.ptr, ws.b.ptr, w, h, s), "high-pass");
-    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w, h, ws.g15, s), "blur");
-    check(kernels::square_root(ws.a.ptr, w, h, s), "sqrt");
-    check(kernels::erode(ws.a.ptr, ws.t.ptr, ws.b.ptr, w, h, 3, s), "erode");
-    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w, h, ws.g2, s), "blur");
-    check(kernels::mask_from_activity(ws.a.ptr, w, h, float(p.mask_floor), float(p.mask_ceiling), s), "mask");
-    check(kernels::gaussian(ws.a.ptr, ws.t.ptr, ws.b.ptr, w, h, ws.g1, s), "blur");
+    check(kernels::block_energy(ws.y.ptr, ws.a.ptr, ws.b.ptr, w, h, s), "high-pass energy");
+    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w2, h2, ws.g075, s), "blur");
+    check(kernels::square_root(ws.a.ptr, w2, h2, s), "sqrt");
+    check(kernels::erode(ws.a.ptr, ws.t.ptr, ws.b.ptr, w2, h2, detail::kMaskErodeRadius, s), "erode");
+    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w2, h2, ws.g1, s), "blur");
+    check(kernels::mask_from_activity(ws.a.ptr, w2, h2, float(p.mask_floor), float(p.mask_ceiling), s), "mask");
+    check(kernels::gaussian(ws.a.ptr, ws.t.ptr, ws.b.ptr, w2, h2, ws.g05, s), "blur");
 
     int* offset = ws.offset.ptr + 2 * i;
     if (p.offset_seed) {

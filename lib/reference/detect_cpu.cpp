@@ -83,6 +83,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
         const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;
         if (payload_ok || sync.z > best.z) {
           best.z = sync.z;
+          best.decoded_bits = Payload{dem.user_bits};
           describe(best, c, level);
           if (payload_ok) best.payload = Payload{dem.user_bits};
         }

@@ -50,26 +50,42 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
   const float strength = static_cast<float>(p.strength);
   const int ox = report.offset_x, oy = report.offset_y;
 
-  // Tile columns are the same on every row: prepare them once.
-  std::vector<shared::TileCoord> columns(img.width);
-  for (int x = 0; x < img.width; ++x) columns[x] = shared::tile_coord(x, g, ox, tm1::kTile);
+  // Column coordinates are the same on every row, and per row the vertical interpolation of the
+  // tile and of the mask is done once; the per-pixel work is then two horizontal lerps.
+  const int w2 = mask.width, h2 = mask.height;
+  std::vector<shared::TileCoord> tile_cols(img.width), mask_cols(img.width);
+  for (int x = 0; x < img.width; ++x) {
+    tile_cols[x] = shared::tile_coord(x, g, ox, tm1::kTile);
+    mask_cols[x] = shared::mask_coord(x, w2);
+  }
   const bool exact = g == 1.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
+    std::vector<float> tile_row(tm1::kTile), mask_row(w2), delta(img.width);
     for (int yy = y0; yy < y1; ++yy) {
-      const float* m = mask.row(yy);
-      const shared::TileCoord row = shared::tile_coord(yy, g, oy, tm1::kTile);
-      auto apply = [&](auto* px, auto add) {
-        const int c = img.channels;
-        const int colour = c == 1 ? 1 : 3;  // alpha is never touched
-        for (int x = 0; x < img.width; ++x) {
-          float d = strength * m[x] * shared::tile_sample(tile.data(), tm1::kTile, columns[x], row, exact);
-          for (int k = 0; k < colour; ++k) px[c * x + k] = add(px[c * x + k], d);
-        }
-      };
-      if (img.type == SampleType::U8)
-        apply(img.row<std::uint8_t>(yy), [](std::uint8_t s, float d) { return shared::add_delta_u8(s, d); });
-      else
-        apply(img.row<std::uint16_t>(yy), [](std::uint16_t s, float d) { return shared::add_delta_u16(s, d); });
+      const shared::TileCoord ty = shared::tile_coord(yy, g, oy, tm1::kTile), my = shared::mask_coord(yy, h2);
+      const float* t0 = tile.data() + ty.i0 * tm1::kTile;
+      const float* t1 = tile.data() + ty.i1 * tm1::kTile;
+      for (int i = 0; i < tm1::kTile; ++i) tile_row[i] = exact ? t0[i] : shared::lerp2(t0[i], t1[i], ty.f);
+      const float* m0 = mask.row(my.i0);
+      const float* m1 = mask.row(my.i1);
+      for (int i = 0; i < w2; ++i) mask_row[i] = shared::lerp2(m0[i], m1[i], my.f);
+      for (int x = 0; x < img.width; ++x) {
+        const shared::TileCoord tc = tile_cols[x], mc = mask_cols[x];
+        const float t = exact ? tile_row[tc.i0] : shared::lerp2(tile_row[tc.i0], tile_row[tc.i1], tc.f);
+        const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
+        delta[x] = strength * m * t;
+      }
+      const int c = img.channels;
+      const int colour = c == 1 ? 1 : 3;  // alpha is never touched
+      if (img.type == SampleType::U8) {
+        std::uint8_t* px = img.row<std::uint8_t>(yy);
+        for (int x = 0; x < img.width; ++x)
+          for (int k = 0; k < colour; ++k) px[c * x + k] = shared::add_delta_u8(px[c * x + k], delta[x]);
+      } else {
+        std::uint16_t* px = img.row<std::uint16_t>(yy);
+        for (int x = 0; x < img.width; ++x)
+          for (int k = 0; k < colour; ++k) px[c * x + k] = shared::add_delta_u16(px[c * x + k], delta[x]);
+      }
     }
   });
   return report;

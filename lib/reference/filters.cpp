@@ -84,6 +84,7 @@ Plane gaussian_blur(const Plane& in, float sigma, int threads) {
   auto k = gaussian_kernel(sigma, r);
   Plane tmp(in.width, in.height), out(in.width, in.height);
   switch (r) {
+    case 2: separable_fixed<2>(in, tmp, out, k, threads); break;
     case 3: separable_fixed<3>(in, tmp, out, k, threads); break;
     case 5: separable_fixed<5>(in, tmp, out, k, threads); break;
     case 6: separable_fixed<6>(in, tmp, out, k, threads); break;

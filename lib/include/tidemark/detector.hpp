@@ -16,6 +16,7 @@ struct DetectResult {
   Verdict verdict = Verdict::NotDetected;
   bool detected = false;            // payload decoded, or zero-bit z above kPresentZ
   std::optional<Payload> payload;   // set only when the CRC passes and z > kPayloadZ
+  Payload decoded_bits;             // best candidate's decoded bits, CRC or not (for bit-error statistics)
   double z = 0.0;                   // sync correlation z-score of the best candidate
   double p_value = 1.0;             // chance of a result this strong on an unmarked image
   // Geometry found (tile pixels -> image pixels): rotation, scale, aspect, mirror.

@@ -30,11 +30,15 @@ TM_HD TileCoord tile_coord(int x, float scale, int offset, int period) {
   return {i0, i0 + 1 == period ? 0 : i0 + 1, u - i0};
 }
 
+// Bilinear interpolation, vertical first: a row of vertically interpolated values can then be
+// prepared once per image row and read with lerp_row (the CPU path does; results are identical).
+TM_HD float lerp2(float a, float b, float f) { return a * (1 - f) + b * f; }
+
 TM_HD float tile_sample(const float* tile, int period, TileCoord cx, TileCoord cy, bool exact) {
   if (exact) return tile[cy.i0 * period + cx.i0];
-  const float a = tile[cy.i0 * period + cx.i0], b = tile[cy.i0 * period + cx.i1];
-  const float c = tile[cy.i1 * period + cx.i0], d = tile[cy.i1 * period + cx.i1];
-  return (a * (1 - cx.f) + b * cx.f) * (1 - cy.f) + (c * (1 - cx.f) + d * cx.f) * cy.f;
+  const float left = lerp2(tile[cy.i0 * period + cx.i0], tile[cy.i1 * period + cx.i0], cy.f);
+  const float right = lerp2(tile[cy.i0 * period + cx.i1], tile[cy.i1 * period + cx.i1], cy.f);
+  return lerp2(left, right, cx.f);
 }
 
 // Value of the periodic tile (period x period floats) at image pixel (x, y): an exact lookup at
@@ -70,6 +74,43 @@ TM_HD int reflect101(int i, int n) {
   if (n == 1) return 0;
   while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
   return i;
+}
+
+}  // namespace tidemark::shared
+
+namespace tidemark::shared {
+
+// The texture mask is smooth, so it is computed at half resolution. Half-resolution sample (i, j)
+// is the mean of (Y - low)^2 over the (up to) 2 x 2 full-resolution pixels it covers.
+TM_HD float block_energy(const float* y, const float* low, int w, int h, int i, int j) {
+  float sum = 0.0f;
+  int n = 0;
+  for (int dy = 0; dy < 2; ++dy)
+    for (int dx = 0; dx < 2; ++dx) {
+      const int x = 2 * i + dx, yy = 2 * j + dy;
+      if (x < w && yy < h) {
+        const float d = y[yy * w + x] - low[yy * w + x];
+        sum += d * d;
+        ++n;
+      }
+    }
+  return sum / n;
+}
+
+// Where full-resolution coordinate x falls in the half-resolution mask of size n2.
+TM_HD TileCoord mask_coord(int x, int n2) {
+  float u = (x + 0.5f) * 0.5f - 0.5f;
+  u = u < 0.f ? 0.f : (u > n2 - 1.f ? n2 - 1.f : u);
+  const int i0 = static_cast<int>(u);
+  return {i0, i0 + 1 < n2 ? i0 + 1 : i0, u - i0};
+}
+
+// Bilinear value of the half-resolution mask (w2 x h2) at full-resolution pixel (x, y).
+TM_HD float mask_at(const float* m, int w2, int h2, int x, int y) {
+  const TileCoord cx = mask_coord(x, w2), cy = mask_coord(y, h2);
+  const float left = lerp2(m[cy.i0 * w2 + cx.i0], m[cy.i1 * w2 + cx.i0], cy.f);
+  const float right = lerp2(m[cy.i0 * w2 + cx.i1], m[cy.i1 * w2 + cx.i1], cy.f);
+  return lerp2(left, right, cx.f);
 }
 
 }  // namespace tidemark::shared

@@ -1,0 +1,70 @@
+// CPU speed of the reference backend (Google Benchmark): embed and detect, marked and unmarked,
+// at 512 x 512, 1920 x 1080 and 3840 x 2160, on one thread and on all threads. The counter
+// ms_per_MP is the figure the targets are stated in.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <thread>
+
+#include "../tests/support/synthetic.hpp"
+#include "tidemark/detector.hpp"
+#include "tidemark/embedder.hpp"
+
+using namespace tidemark;
+
+namespace {
+
+const Image& source(int w, int h) {
+  static std::map<std::pair<int, int>, Image> cache;
+  auto it = cache.find({w, h});
+  if (it == cache.end()) it = cache.emplace(std::pair{w, h}, testing::natural_image(w, h, 3, 5)).first;
+  return it->second;
+}
+
+void report(benchmark::State& state, int w, int h) {
+  const double mp = w * double(h) / 1e6;
+  // Inverted rate of (MP / 1000) per second = milliseconds per megapixel.
+  state.counters["ms_per_MP"] = benchmark::Counter(mp / 1e3, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["MP_per_s"] = benchmark::Counter(mp, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Embed(benchmark::State& state) {
+  const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
+  EmbedParams p;
+  p.threads = static_cast<int>(state.range(2));
+  const Embedder e(Key::public_default(), p, Backend::Cpu);
+  Image img = source(w, h);
+  for (auto _ : state) {
+    state.PauseTiming();
+    img = source(w, h);
+    state.ResumeTiming();
+    e.embed(img.view(), Payload{7});
+  }
+  report(state, w, h);
+}
+
+void BM_Detect(benchmark::State& state) {
+  const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
+  const bool marked = state.range(3) != 0;
+  Image img = source(w, h);
+  if (marked) Embedder(Key::public_default(), {}, Backend::Cpu).embed(img.view(), Payload{7});
+  DetectParams p;
+  p.threads = static_cast<int>(state.range(2));
+  const Detector d(Key::public_default(), p, Backend::Cpu);
+  for (auto _ : state) benchmark::DoNotOptimize(d.detect(img.view()));
+  report(state, w, h);
+}
+
+const int all_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+}  // namespace
+
+BENCHMARK(BM_Embed)->ArgNames({"w", "h", "threads"})
+    ->Args({512, 512, 1})->Args({1920, 1080, 1})->Args({3840, 2160, 1})->Args({1920, 1080, all_threads})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Detect)->ArgNames({"w", "h", "threads", "marked"})
+    ->Args({512, 512, 1, 1})->Args({1920, 1080, 1, 1})->Args({3840, 2160, 1, 1})
+    ->Args({512, 512, 1, 0})->Args({1920, 1080, 1, 0})->Args({1920, 1080, all_threads, 0})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();
