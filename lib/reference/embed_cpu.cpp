@@ -35,6 +35,31 @@ void content_offset(const KeyMaterial& km, const ImageView& img, std::uint32_t* 
   shared::offset_from_hash(km.sip_key(), combined, tm1::kTile, ox, oy);
 }
 
+namespace {
+
+// Adds the row's delta to the colour samples (alpha is never touched). The channel count is a
+// template argument so the inner loops have fixed shapes.
+template <class T, int C>
+void add_row_fixed(T* __restrict px, const float* __restrict delta, int width) {
+  constexpr int colour = C == 1 ? 1 : 3;
+  for (int x = 0; x < width; ++x)
+    for (int k = 0; k < colour; ++k) {
+      if constexpr (sizeof(T) == 1) px[C * x + k] = shared::add_delta_u8(px[C * x + k], delta[x]);
+      else px[C * x + k] = shared::add_delta_u16(px[C * x + k], delta[x]);
+    }
+}
+
+template <class T>
+void add_row(T* px, const float* delta, int width, int channels) {
+  switch (channels) {
+    case 1: add_row_fixed<T, 1>(px, delta, width); break;
+    case 3: add_row_fixed<T, 3>(px, delta, width); break;
+    default: add_row_fixed<T, 4>(px, delta, width); break;
+  }
+}
+
+}  // namespace
+
 EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageView& img,
                       const Payload& payload) {
   EmbedReport report;
@@ -75,17 +100,8 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
         const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
         delta[x] = strength * m * t;
       }
-      const int c = img.channels;
-      const int colour = c == 1 ? 1 : 3;  // alpha is never touched
-      if (img.type == SampleType::U8) {
-        std::uint8_t* px = img.row<std::uint8_t>(yy);
-        for (int x = 0; x < img.width; ++x)
-          for (int k = 0; k < colour; ++k) px[c * x + k] = shared::add_delta_u8(px[c * x + k], delta[x]);
-      } else {
-        std::uint16_t* px = img.row<std::uint16_t>(yy);
-        for (int x = 0; x < img.width; ++x)
-          for (int k = 0; k < colour; ++k) px[c * x + k] = shared::add_delta_u16(px[c * x + k], delta[x]);
-      }
+      if (img.type == SampleType::U8) add_row<std::uint8_t>(img.row<std::uint8_t>(yy), delta.data(), img.width, img.channels);
+      else add_row<std::uint16_t>(img.row<std::uint16_t>(yy), delta.data(), img.width, img.channels);
     }
   });
   return report;
