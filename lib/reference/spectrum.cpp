@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numbers>
 
 #include "fft.hpp"
@@ -68,6 +70,22 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
   return mag;
 }
 
+// log(1 + x) for 0 <= x <= kSpectrumClip, to about 1e-5: exponent from the float's bits plus a
+// polynomial for the mantissa; branch-free so the loop over the spectrum vectorises (libm's
+// log1pf was a tenth of the detector's time).
+inline float log1p_clipped(float x) {
+  const float y = 1.0f + x;
+  std::uint32_t bits;
+  std::memcpy(&bits, &y, 4);
+  const int e = static_cast<int>(bits >> 23) - 127;
+  bits = (bits & 0x007FFFFFu) | 0x3F800000u;  // mantissa in [1, 2)
+  float m;
+  std::memcpy(&m, &bits, 4);
+  const float t = m - 1.0f;  // log(1 + t), t in [0, 1): minimax-style polynomial
+  const float p = t * (0.99949556f + t * (-0.49190896f + t * (0.28947478f + t * (-0.13606275f + t * 0.03215845f))));
+  return p + 0.69314718f * e;
+}
+
 }  // namespace
 
 Plane normalised_residual(const Plane& y, float sigma, int threads) {
@@ -116,7 +134,7 @@ Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
         for (int x = 0; x < W; ++x) s.z.at(x, v + d) = std::min(s.z.at(x, v + d), 1.0f);
     }
   }
-  for (std::size_t i = 0; i < s.z.px.size(); ++i) s.log.px[i] = std::log1p(std::min(s.z.px[i], kSpectrumClip));
+  for (std::size_t i = 0; i < s.z.px.size(); ++i) s.log.px[i] = log1p_clipped(std::min(s.z.px[i], kSpectrumClip));
   return s;
 }
 
