@@ -9,7 +9,6 @@
 namespace tidemark::detail {
 namespace {
 
-constexpr int kCoarseBins = 384;  // the coarse search runs on a max-pooled map of about this size
 constexpr int kCoarseKeep = 12;
 constexpr int kNmsRadius = 4;
 
@@ -112,12 +111,13 @@ Affine similarity(double th, double sc, double asp, bool mirrored) {
 }  // namespace
 
 std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
-                                       const SearchPass& pass, int keep, int threads) {
+                                       const SearchPass& pass, int threads) {
+  const int keep = pass.verify;
   const Plane& L = spec.log;
   const int W = L.width, H = L.height;
   double fmax = 0;
   for (const auto& p : peaks) fmax = std::max(fmax, std::hypot(p.x, p.y));
-  const int q = std::max(1, (std::max(W, H) + kCoarseBins - 1) / kCoarseBins);
+  const int q = std::max(1, (std::max(W, H) + pass.coarse_bins - 1) / pass.coarse_bins);
   const Plane Zp = max_pool(L, q, pass.spread);
   const double rmax = fmax / kScaleMin * std::max(W, H) / q;  // outermost radius in pooled bins
   const double dth = 1.0 / rmax;

@@ -33,12 +33,15 @@ struct SearchPass {
   std::vector<double> aspects{1.0};
   bool mirror = true;
   int spread = 0;  // extra +-bins of vertical dilation so a coarse aspect grid still hits peaks
+  int coarse_bins = 384;  // size of the max-pooled map the coarse grid runs on
+  int verify = 3;         // candidates carried to fold and sync
 };
 
 // Scale range searched (analysed pixels per tile pixel).
 inline constexpr double kScaleMin = 0.42, kScaleMax = 2.8;
 
+// The pass.verify best candidates, best first.
 std::vector<Candidate> template_search(const Spectrum& s, const std::vector<Vec2>& peaks,
-                                       const SearchPass& pass, int keep, int threads);
+                                       const SearchPass& pass, int threads);
 
 }  // namespace tidemark::detail
