@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The CUDA toolkit's usual home, when nvcc is not on PATH: the kernels are then compiled too.
+if ! command -v nvcc > /dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then export CUDACXX=/usr/local/cuda/bin/nvcc; fi
 cmake --preset release > /dev/null
 cmake --build --preset release
 ctest --preset release
