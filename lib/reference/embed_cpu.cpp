@@ -7,6 +7,7 @@
 #include "filters.hpp"
 #include "mask.hpp"
 #include "parallel.hpp"
+#include "simd.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/shared/content_hash.hpp"
 #include "tidemark/shared/pixel_ops.hpp"
@@ -49,16 +50,34 @@ void add_row_fixed(T* __restrict px, const float* __restrict delta, int width) {
     }
 }
 
-template <class T>
-void add_row(T* px, const float* delta, int width, int channels) {
+}  // namespace
+
+// Multiversioned entries (see simd.hpp) for the add loop and the per-row delta.
+TM_SIMD_CLONES void add_row_u8(std::uint8_t* px, const float* delta, int width, int channels) {
   switch (channels) {
-    case 1: add_row_fixed<T, 1>(px, delta, width); break;
-    case 3: add_row_fixed<T, 3>(px, delta, width); break;
-    default: add_row_fixed<T, 4>(px, delta, width); break;
+    case 1: add_row_fixed<std::uint8_t, 1>(px, delta, width); break;
+    case 3: add_row_fixed<std::uint8_t, 3>(px, delta, width); break;
+    default: add_row_fixed<std::uint8_t, 4>(px, delta, width); break;
+  }
+}
+TM_SIMD_CLONES void add_row_u16(std::uint16_t* px, const float* delta, int width, int channels) {
+  switch (channels) {
+    case 1: add_row_fixed<std::uint16_t, 1>(px, delta, width); break;
+    case 3: add_row_fixed<std::uint16_t, 3>(px, delta, width); break;
+    default: add_row_fixed<std::uint16_t, 4>(px, delta, width); break;
   }
 }
 
-}  // namespace
+// delta[x] = strength * mask(x) * tile(x) from the row's vertically interpolated tile and mask.
+TM_SIMD_CLONES void delta_row(const float* tile_row, const float* mask_row, const shared::TileCoord* tile_cols,
+                              const shared::TileCoord* mask_cols, bool exact, float strength, float* delta, int width) {
+  for (int x = 0; x < width; ++x) {
+    const shared::TileCoord tc = tile_cols[x], mc = mask_cols[x];
+    const float t = exact ? tile_row[tc.i0] : shared::lerp2(tile_row[tc.i0], tile_row[tc.i1], tc.f);
+    const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
+    delta[x] = strength * m * t;
+  }
+}
 
 EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageView& img,
                       const Payload& payload) {
@@ -94,14 +113,9 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
       const float* m0 = mask.row(my.i0);
       const float* m1 = mask.row(my.i1);
       for (int i = 0; i < w2; ++i) mask_row[i] = shared::lerp2(m0[i], m1[i], my.f);
-      for (int x = 0; x < img.width; ++x) {
-        const shared::TileCoord tc = tile_cols[x], mc = mask_cols[x];
-        const float t = exact ? tile_row[tc.i0] : shared::lerp2(tile_row[tc.i0], tile_row[tc.i1], tc.f);
-        const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
-        delta[x] = strength * m * t;
-      }
-      if (img.type == SampleType::U8) add_row<std::uint8_t>(img.row<std::uint8_t>(yy), delta.data(), img.width, img.channels);
-      else add_row<std::uint16_t>(img.row<std::uint16_t>(yy), delta.data(), img.width, img.channels);
+      delta_row(tile_row.data(), mask_row.data(), tile_cols.data(), mask_cols.data(), exact, strength, delta.data(), img.width);
+      if (img.type == SampleType::U8) add_row_u8(img.row<std::uint8_t>(yy), delta.data(), img.width, img.channels);
+      else add_row_u16(img.row<std::uint16_t>(yy), delta.data(), img.width, img.channels);
     }
   });
   return report;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "parallel.hpp"
+#include "simd.hpp"
 #include "tidemark/shared/pixel_ops.hpp"
 
 namespace tidemark::detail {
@@ -36,45 +37,74 @@ void pad_row(const float* __restrict src, int w, int r, float* __restrict buf) {
 // Fixed-radius passes: taps unrolled, accumulation in registers, one store per output. The sum
 // runs over taps in index order, as the CUDA kernels do.
 template <int R>
-void convolve_rows_fixed(const Plane& in, Plane& out, const float* k, int threads) {
+[[gnu::always_inline]] inline void convolve_row_body(const float* __restrict b, float* __restrict dst, int w, const float* k) {
+  for (int x = 0; x < w; ++x) {
+    float acc = 0.0f;
+    for (int t = 0; t <= 2 * R; ++t) acc += k[t] * b[x + t];
+    dst[x] = acc;
+  }
+}
+
+template <int R>
+[[gnu::always_inline]] inline void convolve_col_body(const float* const* rows, float* __restrict dst, int w, const float* k) {
+  for (int x = 0; x < w; ++x) {
+    float acc = 0.0f;
+    for (int t = 0; t <= 2 * R; ++t) acc += k[t] * rows[t][x];
+    dst[x] = acc;
+  }
+}
+
+}  // namespace
+
+// One multiversioned entry per radius (templates cannot carry target_clones).
+#define TM_CONVOLVE_RADIUS(R)                                                                          \
+  TM_SIMD_CLONES void convolve_row_r##R(const float* b, float* dst, int w, const float* k) {           \
+    convolve_row_body<R>(b, dst, w, k);                                                                \
+  }                                                                                                    \
+  TM_SIMD_CLONES void convolve_col_r##R(const float* const* rows, float* dst, int w, const float* k) { \
+    convolve_col_body<R>(rows, dst, w, k);                                                             \
+  }
+TM_CONVOLVE_RADIUS(2)
+TM_CONVOLVE_RADIUS(3)
+TM_CONVOLVE_RADIUS(5)
+TM_CONVOLVE_RADIUS(6)
+TM_CONVOLVE_RADIUS(12)
+#undef TM_CONVOLVE_RADIUS
+
+namespace {
+
+using RowFn = void (*)(const float*, float*, int, const float*);
+using ColFn = void (*)(const float* const*, float*, int, const float*);
+
+template <int R>
+void convolve_rows_fixed(const Plane& in, Plane& out, const float* k, RowFn row_fn, int threads) {
   parallel_for(in.height, threads, [&](int y0, int y1) {
     std::vector<float> buf(in.width + 2 * R);
     for (int y = y0; y < y1; ++y) {
       pad_row(in.row(y), in.width, R, buf.data());
-      const float* __restrict b = buf.data();
-      float* __restrict dst = out.row(y);
-      for (int x = 0; x < in.width; ++x) {
-        float acc = 0.0f;
-        for (int t = 0; t <= 2 * R; ++t) acc += k[t] * b[x + t];
-        dst[x] = acc;
-      }
+      row_fn(buf.data(), out.row(y), in.width, k);
     }
   });
 }
 
 template <int R>
-void convolve_cols_fixed(const Plane& in, Plane& out, const float* k, int threads) {
+void convolve_cols_fixed(const Plane& in, Plane& out, const float* k, ColFn col_fn, int threads) {
   parallel_for(in.height, threads, [&](int y0, int y1) {
-    const int w = in.width;
     const float* rows[2 * R + 1];
     for (int y = y0; y < y1; ++y) {
       for (int t = -R; t <= R; ++t) rows[t + R] = in.row(reflect101(y + t, in.height));
-      float* __restrict dst = out.row(y);
-      for (int x = 0; x < w; ++x) {
-        float acc = 0.0f;
-        for (int t = 0; t <= 2 * R; ++t) acc += k[t] * rows[t][x];
-        dst[x] = acc;
-      }
+      col_fn(rows, out.row(y), in.width, k);
     }
   });
 }
 
 template <int R>
-void separable_fixed(const Plane& in, Plane& tmp, Plane& out, const std::vector<float>& k, int threads) {
+void separable_fixed(const Plane& in, Plane& tmp, Plane& out, const std::vector<float>& k, RowFn row_fn, ColFn col_fn,
+                     int threads) {
   float taps[2 * R + 1];
   for (int i = 0; i <= 2 * R; ++i) taps[i] = k[i];
-  convolve_rows_fixed<R>(in, tmp, taps, threads);
-  convolve_cols_fixed<R>(tmp, out, taps, threads);
+  convolve_rows_fixed<R>(in, tmp, taps, row_fn, threads);
+  convolve_cols_fixed<R>(tmp, out, taps, col_fn, threads);
 }
 
 }  // namespace
@@ -84,11 +114,11 @@ Plane gaussian_blur(const Plane& in, float sigma, int threads) {
   auto k = gaussian_kernel(sigma, r);
   Plane tmp(in.width, in.height), out(in.width, in.height);
   switch (r) {
-    case 2: separable_fixed<2>(in, tmp, out, k, threads); break;
-    case 3: separable_fixed<3>(in, tmp, out, k, threads); break;
-    case 5: separable_fixed<5>(in, tmp, out, k, threads); break;
-    case 6: separable_fixed<6>(in, tmp, out, k, threads); break;
-    case 12: separable_fixed<12>(in, tmp, out, k, threads); break;
+    case 2: separable_fixed<2>(in, tmp, out, k, convolve_row_r2, convolve_col_r2, threads); break;
+    case 3: separable_fixed<3>(in, tmp, out, k, convolve_row_r3, convolve_col_r3, threads); break;
+    case 5: separable_fixed<5>(in, tmp, out, k, convolve_row_r5, convolve_col_r5, threads); break;
+    case 6: separable_fixed<6>(in, tmp, out, k, convolve_row_r6, convolve_col_r6, threads); break;
+    case 12: separable_fixed<12>(in, tmp, out, k, convolve_row_r12, convolve_col_r12, threads); break;
     default:
       throw std::invalid_argument("gaussian_blur: unsupported sigma");
   }
@@ -215,23 +245,30 @@ Plane box_downsample(const Plane& in, int f, int threads) {
   return out;
 }
 
+template <class T>
+[[gnu::always_inline]] inline void luma_row_body(const T* __restrict s, float* __restrict d, int width, int channels, float scale) {
+  if (channels == 1) {
+    for (int x = 0; x < width; ++x) d[x] = s[x] * scale;
+  } else if (channels == 3) {
+    for (int x = 0; x < width; ++x) d[x] = shared::luma601(s[3 * x], s[3 * x + 1], s[3 * x + 2]) * scale;
+  } else {
+    for (int x = 0; x < width; ++x) d[x] = shared::luma601(s[4 * x], s[4 * x + 1], s[4 * x + 2]) * scale;
+  }
+}
+TM_SIMD_CLONES void luma_row_u8(const std::uint8_t* s, float* d, int width, int channels, float scale) {
+  luma_row_body(s, d, width, channels, scale);
+}
+TM_SIMD_CLONES void luma_row_u16(const std::uint16_t* s, float* d, int width, int channels, float scale) {
+  luma_row_body(s, d, width, channels, scale);
+}
+
 Plane luminance(const ImageView& img, int threads) {
   Plane out(img.width, img.height);
   const float scale = img.type == SampleType::U8 ? 1.0f : 1.0f / 257.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
-      float* d = out.row(y);
-      auto convert = [&](auto* s) {
-        if (img.channels == 1) {
-          for (int x = 0; x < img.width; ++x) d[x] = s[x] * scale;
-        } else {
-          const int c = img.channels;
-          for (int x = 0; x < img.width; ++x)
-            d[x] = shared::luma601(s[c * x], s[c * x + 1], s[c * x + 2]) * scale;
-        }
-      };
-      if (img.type == SampleType::U8) convert(img.row<const std::uint8_t>(y));
-      else convert(img.row<const std::uint16_t>(y));
+      if (img.type == SampleType::U8) luma_row_u8(img.row<const std::uint8_t>(y), out.row(y), img.width, img.channels, scale);
+      else luma_row_u16(img.row<const std::uint16_t>(y), out.row(y), img.width, img.channels, scale);
     }
   });
   return out;
