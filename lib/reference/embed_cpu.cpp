@@ -36,46 +36,33 @@ void content_offset(const KeyMaterial& km, const ImageView& img, std::uint32_t* 
   shared::offset_from_hash(km.sip_key(), combined, tm1::kTile, ox, oy);
 }
 
-namespace {
-
-// Adds the row's delta to the colour samples (alpha is never touched). The channel count is a
-// template argument so the inner loops have fixed shapes.
-template <class T, int C>
-void add_row_fixed(T* __restrict px, const float* __restrict delta, int width) {
-  constexpr int colour = C == 1 ? 1 : 3;
-  for (int x = 0; x < width; ++x)
-    for (int k = 0; k < colour; ++k) {
-      if constexpr (sizeof(T) == 1) px[C * x + k] = shared::add_delta_u8(px[C * x + k], delta[x]);
-      else px[C * x + k] = shared::add_delta_u16(px[C * x + k], delta[x]);
-    }
+// Adds per-sample deltas to a row of samples. The delta buffer is expanded per sample (the same
+// value on R, G and B, zero on alpha, which leaves it exactly unchanged), so this is one flat loop
+// that vectorises.
+TM_SIMD_CLONES void add_samples_u8(std::uint8_t* __restrict px, const float* __restrict delta, int n) {
+  for (int i = 0; i < n; ++i) px[i] = shared::add_delta_u8(px[i], delta[i]);
+}
+TM_SIMD_CLONES void add_samples_u16(std::uint16_t* __restrict px, const float* __restrict delta, int n) {
+  for (int i = 0; i < n; ++i) px[i] = shared::add_delta_u16(px[i], delta[i]);
 }
 
-}  // namespace
-
-// Multiversioned entries (see simd.hpp) for the add loop and the per-row delta.
-TM_SIMD_CLONES void add_row_u8(std::uint8_t* px, const float* delta, int width, int channels) {
-  switch (channels) {
-    case 1: add_row_fixed<std::uint8_t, 1>(px, delta, width); break;
-    case 3: add_row_fixed<std::uint8_t, 3>(px, delta, width); break;
-    default: add_row_fixed<std::uint8_t, 4>(px, delta, width); break;
-  }
-}
-TM_SIMD_CLONES void add_row_u16(std::uint16_t* px, const float* delta, int width, int channels) {
-  switch (channels) {
-    case 1: add_row_fixed<std::uint16_t, 1>(px, delta, width); break;
-    case 3: add_row_fixed<std::uint16_t, 3>(px, delta, width); break;
-    default: add_row_fixed<std::uint16_t, 4>(px, delta, width); break;
-  }
-}
-
-// delta[x] = strength * mask(x) * tile(x) from the row's vertically interpolated tile and mask.
+// delta = strength * mask(x) * tile(x) from the row's vertically interpolated tile and mask,
+// written for each colour sample of the pixel (alpha gets 0).
 TM_SIMD_CLONES void delta_row(const float* tile_row, const float* mask_row, const shared::TileCoord* tile_cols,
-                              const shared::TileCoord* mask_cols, bool exact, float strength, float* delta, int width) {
+                              const shared::TileCoord* mask_cols, bool exact, float strength, float* delta, int width,
+                              int channels) {
   for (int x = 0; x < width; ++x) {
     const shared::TileCoord tc = tile_cols[x], mc = mask_cols[x];
     const float t = exact ? tile_row[tc.i0] : shared::lerp2(tile_row[tc.i0], tile_row[tc.i1], tc.f);
     const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
-    delta[x] = strength * m * t;
+    const float d = strength * m * t;
+    if (channels == 1) {
+      delta[x] = d;
+    } else {
+      float* p = delta + channels * x;
+      p[0] = p[1] = p[2] = d;
+      if (channels == 4) p[3] = 0.0f;
+    }
   }
 }
 
@@ -104,7 +91,7 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
   }
   const bool exact = g == 1.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
-    std::vector<float> tile_row(tm1::kTile), mask_row(w2), delta(img.width);
+    std::vector<float> tile_row(tm1::kTile), mask_row(w2), delta(std::size_t(img.width) * img.channels);
     for (int yy = y0; yy < y1; ++yy) {
       const shared::TileCoord ty = shared::tile_coord(yy, g, oy, tm1::kTile), my = shared::mask_coord(yy, h2);
       const float* t0 = tile.data() + ty.i0 * tm1::kTile;
@@ -113,9 +100,11 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
       const float* m0 = mask.row(my.i0);
       const float* m1 = mask.row(my.i1);
       for (int i = 0; i < w2; ++i) mask_row[i] = shared::lerp2(m0[i], m1[i], my.f);
-      delta_row(tile_row.data(), mask_row.data(), tile_cols.data(), mask_cols.data(), exact, strength, delta.data(), img.width);
-      if (img.type == SampleType::U8) add_row_u8(img.row<std::uint8_t>(yy), delta.data(), img.width, img.channels);
-      else add_row_u16(img.row<std::uint16_t>(yy), delta.data(), img.width, img.channels);
+      delta_row(tile_row.data(), mask_row.data(), tile_cols.data(), mask_cols.data(), exact, strength, delta.data(),
+                img.width, img.channels);
+      const int samples = img.width * img.channels;
+      if (img.type == SampleType::U8) add_samples_u8(img.row<std::uint8_t>(yy), delta.data(), samples);
+      else add_samples_u16(img.row<std::uint16_t>(yy), delta.data(), samples);
     }
   });
   return report;

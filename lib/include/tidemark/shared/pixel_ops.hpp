@@ -48,17 +48,18 @@ TM_HD float tile_at(const float* tile, int period, int x, int y, float scale, in
 }
 
 // Adds a luminance delta (in 8-bit grey levels) to one sample, rounding and clipping.
-// Clamps written as `v > lo ? v : lo`, the form that compiles to max/min instructions (no
-// branches, no library calls), so the CPU loops vectorise.
-TM_HD float clamp_samples(float v, float hi) {
-  v = v > 0.f ? v : 0.f;
-  return v < hi ? v : hi;
+// Round, then clamp in integers: the same result as clamping the float first (a sum below 0 or
+// above the top rounds to a value the clamp maps to 0 or the top), and integer min/max
+// vectorise where float compares against constants did not.
+TM_HD int clamp_int(int v, int hi) {
+  v = v < 0 ? 0 : v;
+  return v > hi ? hi : v;
 }
 TM_HD std::uint8_t add_delta_u8(std::uint8_t s, float delta) {
-  return static_cast<std::uint8_t>(static_cast<int>(clamp_samples(static_cast<float>(s) + delta, 255.f) + 0.5f));
+  return static_cast<std::uint8_t>(clamp_int(static_cast<int>(static_cast<float>(s) + delta + 0.5f), 255));
 }
 TM_HD std::uint16_t add_delta_u16(std::uint16_t s, float delta) {
-  return static_cast<std::uint16_t>(static_cast<int>(clamp_samples(static_cast<float>(s) + delta * 257.0f, 65535.f) + 0.5f));
+  return static_cast<std::uint16_t>(clamp_int(static_cast<int>(static_cast<float>(s) + delta * 257.0f + 0.5f), 65535));
 }
 
 // Final mask value from the texture activity (grey levels): gain, then clamp to [floor, ceiling].
