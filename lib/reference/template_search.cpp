@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "parallel.hpp"
+#include "simd.hpp"
 
 namespace tidemark::detail {
 namespace {
@@ -110,6 +111,24 @@ Affine similarity(double th, double sc, double asp, bool mirrored) {
 
 }  // namespace
 
+// Coarse scores of every rotation at one scale: mean of the framed pooled map at the predicted
+// peaks. Multiversioned (simd.hpp): with AVX2 the lookups become gathers.
+TM_SIMD_CLONES void score_scale_row(const float* framed, int pw, int ph, const float* rx, const float* ry, int nk, int nth,
+                                    float cxq, float cyq, float inv, float* out) {
+  for (int it = 0; it < nth; ++it) {
+    const float* rxt = rx + std::size_t(it) * nk;
+    const float* ryt = ry + std::size_t(it) * nk;
+    float sum = 0;
+    for (int k = 0; k < nk; ++k) {
+      int u = static_cast<int>(cxq + rxt[k] * inv), v = static_cast<int>(cyq + ryt[k] * inv);
+      u = u < 0 ? 0 : (u > pw - 1 ? pw - 1 : u);
+      v = v < 0 ? 0 : (v > ph - 1 ? ph - 1 : v);
+      sum += framed[v * pw + u];
+    }
+    out[it] = sum / nk;
+  }
+}
+
 std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads) {
   const int keep = pass.verify;
@@ -156,17 +175,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       parallel_for(nsc, threads, [&](int s0, int s1) {
         for (int is = s0; is < s1; ++is) {
           const float inv = static_cast<float>(1.0 / (kScaleMin * std::exp(is * dth)));
-          for (int it = 0; it < nth; ++it) {
-            const float* rxt = rx.data() + std::size_t(it) * nk;
-            const float* ryt = ry.data() + std::size_t(it) * nk;
-            float sum = 0;
-            for (int k = 0; k < nk; ++k) {
-              const int u = std::clamp(static_cast<int>(cxq + rxt[k] * inv), 0, pw - 1);
-              const int v = std::clamp(static_cast<int>(cyq + ryt[k] * inv), 0, ph - 1);
-              sum += framed[std::size_t(v) * pw + u];
-            }
-            S.at(it, is) = sum / nk;
-          }
+          score_scale_row(framed.data(), pw, ph, rx.data(), ry.data(), nk, nth, cxq, cyq, inv, S.row(is));
         }
       });
       // Non-maximum suppression: theta wraps, scale clamps.
