@@ -15,7 +15,8 @@ namespace {
 constexpr int kMinSide = tm1::kTile;   // below one tile there is nothing to find
 constexpr int kMinLevelSide = 256;     // a coarser level must keep at least this much
 constexpr double kJpegBlock = 8.0;
-constexpr double kCoarseScale = 1.6;  // from here on the residual's high-pass is widened to sigma 2
+constexpr double kCoarseScale = 1.6;
+constexpr double kScreenZ = 4.0;      // nearest-pixel fold z below which a candidate is dropped  // from here on the residual's high-pass is widened to sigma 2
 
 std::vector<double> aspect_grid() {
   std::vector<double> a;
@@ -72,8 +73,17 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     ++tried;
     const bool large = c.scale >= kCoarseScale;
     if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
-    const Folded folded = canonical_fold(large ? coarse_residual : residual, c.fit, threads);
-    const SyncResult sync = sync_correlate(folded.tile, dk.sync_conj);
+    const Plane& r = large ? coarse_residual : residual;
+    // Screen with the cheap nearest-pixel fold; only a promising candidate gets the exact one.
+    const SyncResult screen = sync_correlate(canonical_fold(r, c.fit, threads, true).tile, dk.sync_conj);
+    if (screen.z < kScreenZ) {
+      if (screen.z > best.z) {
+        best.z = screen.z;
+        describe(best, c, level);
+      }
+      return false;
+    }
+    const SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
     const Demodulated dem = demodulate(dk.km, sync.aligned);
     const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;
     if (payload_ok || sync.z > best.z) {

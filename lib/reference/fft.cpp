@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "parallel.hpp"
+#include "simd.hpp"
 
 namespace tidemark::detail {
 
@@ -119,32 +120,134 @@ void Fft::run(cfloat* data, cfloat* work, bool inverse) const {
   if (x != data) std::copy(x, x + n, data);
 }
 
-void fft2d(std::vector<cfloat>& a, int w, int h, bool inverse, int threads) {
-  const Fft rows(w), cols(h);
-  parallel_for(h, threads, [&](int y0, int y1) {
-    std::vector<cfloat> work(w);
-    for (int y = y0; y < y1; ++y) {
-      if (inverse) rows.inverse(a.data() + std::size_t(y) * w, work.data());
-      else rows.forward(a.data() + std::size_t(y) * w, work.data());
-    }
-  });
-  // Columns in blocks of 8 so each gathered cache line is used 8 times.
-  constexpr int kBlock = 8;
-  const int blocks = (w + kBlock - 1) / kBlock;
-  parallel_for(blocks, threads, [&](int b0, int b1) {
-    std::vector<cfloat> col(std::size_t(h) * kBlock), work(h);
-    for (int b = b0; b < b1; ++b) {
-      const int x0 = b * kBlock, nx = std::min(kBlock, w - x0);
-      for (int y = 0; y < h; ++y)
-        for (int i = 0; i < nx; ++i) col[std::size_t(i) * h + y] = a[std::size_t(y) * w + x0 + i];
-      for (int i = 0; i < nx; ++i) {
-        if (inverse) cols.inverse(col.data() + std::size_t(i) * h, work.data());
-        else cols.forward(col.data() + std::size_t(i) * h, work.data());
+namespace {
+
+constexpr int L = Fft::kLanes;
+
+// Radix-R butterflies over L lanes (forward transform).
+[[gnu::always_inline]] inline void butterfly_lanes(int radix, float (*vr)[L], float (*vi)[L]) {
+  switch (radix) {
+    case 2:
+      for (int l = 0; l < L; ++l) {
+        const float ar = vr[0][l], ai = vi[0][l], br = vr[1][l], bi = vi[1][l];
+        vr[0][l] = ar + br, vi[0][l] = ai + bi, vr[1][l] = ar - br, vi[1][l] = ai - bi;
       }
-      for (int y = 0; y < h; ++y)
-        for (int i = 0; i < nx; ++i) a[std::size_t(y) * w + x0 + i] = col[std::size_t(i) * h + y];
-    }
-  });
+      break;
+    case 4:
+      for (int l = 0; l < L; ++l) {
+        const float ar = vr[0][l] + vr[2][l], ai = vi[0][l] + vi[2][l];
+        const float br = vr[0][l] - vr[2][l], bi = vi[0][l] - vi[2][l];
+        const float cr = vr[1][l] + vr[3][l], ci = vi[1][l] + vi[3][l];
+        // d = (v1 - v3) * (-i)
+        const float dr = vi[1][l] - vi[3][l], di = -(vr[1][l] - vr[3][l]);
+        vr[0][l] = ar + cr, vi[0][l] = ai + ci;
+        vr[1][l] = br + dr, vi[1][l] = bi + di;
+        vr[2][l] = ar - cr, vi[2][l] = ai - ci;
+        vr[3][l] = br - dr, vi[3][l] = bi - di;
+      }
+      break;
+    case 3:
+      for (int l = 0; l < L; ++l) {
+        const float s1 = -0.86602540378443865f;
+        const float tr = vr[1][l] + vr[2][l], ti = vi[1][l] + vi[2][l];
+        const float ur = vr[1][l] - vr[2][l], ui = vi[1][l] - vi[2][l];
+        const float mr = vr[0][l] - 0.5f * tr, mi = vi[0][l] - 0.5f * ti;
+        const float rr = -s1 * ui, ri = s1 * ur;
+        vr[0][l] += tr, vi[0][l] += ti;
+        vr[1][l] = mr + rr, vi[1][l] = mi + ri;
+        vr[2][l] = mr - rr, vi[2][l] = mi - ri;
+      }
+      break;
+    default:
+      for (int l = 0; l < L; ++l) {
+        const float c1 = 0.30901699437494742f, c2 = -0.80901699437494742f;
+        const float s1 = -0.95105651629515357f, s2 = -0.58778525229247313f;
+        const float t1r = vr[1][l] + vr[4][l], t1i = vi[1][l] + vi[4][l], t2r = vr[2][l] + vr[3][l], t2i = vi[2][l] + vi[3][l];
+        const float t3r = vr[1][l] - vr[4][l], t3i = vi[1][l] - vi[4][l], t4r = vr[2][l] - vr[3][l], t4i = vi[2][l] - vi[3][l];
+        const float a1r = vr[0][l] + c1 * t1r + c2 * t2r, a1i = vi[0][l] + c1 * t1i + c2 * t2i;
+        const float a2r = vr[0][l] + c2 * t1r + c1 * t2r, a2i = vi[0][l] + c2 * t1i + c1 * t2i;
+        const float b1r = s1 * t3r + s2 * t4r, b1i = s1 * t3i + s2 * t4i;
+        const float b2r = s2 * t3r - s1 * t4r, b2i = s2 * t3i - s1 * t4i;
+        vr[0][l] += t1r + t2r, vi[0][l] += t1i + t2i;
+        vr[1][l] = a1r - b1i, vi[1][l] = a1i + b1r;
+        vr[4][l] = a1r + b1i, vi[4][l] = a1i - b1r;
+        vr[2][l] = a2r - b2i, vi[2][l] = a2i + b2r;
+        vr[3][l] = a2r + b2i, vi[3][l] = a2i - b2r;
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+TM_SIMD_CLONES void fft_forward_lanes(int n, const int* radices, int stages, const cfloat* const* twiddles, float* re,
+                                      float* im, float* work_re, float* work_im) {
+  float *xr = re, *xi = im, *yr = work_re, *yi = work_im;
+  int ns = 1;
+  for (int stage = 0; stage < stages; ++stage) {
+    const int radix = radices[stage], stride = n / radix;
+    const cfloat* tw = twiddles[stage];
+    float vr[5][L], vi[5][L];
+    for (int g = 0; g < stride / ns; ++g)
+      for (int k = 0; k < ns; ++k) {
+        const int j = g * ns + k;
+        for (int r = 0; r < radix; ++r)
+          for (int l = 0; l < L; ++l) vr[r][l] = xr[(j + r * stride) * L + l], vi[r][l] = xi[(j + r * stride) * L + l];
+        if (k != 0)
+          for (int r = 1; r < radix; ++r) {
+            const float wr = tw[std::size_t(k) * (radix - 1) + r - 1].real(), wi = tw[std::size_t(k) * (radix - 1) + r - 1].imag();
+            for (int l = 0; l < L; ++l) {
+              const float a = vr[r][l], b = vi[r][l];
+              vr[r][l] = a * wr - b * wi, vi[r][l] = a * wi + b * wr;
+            }
+          }
+        butterfly_lanes(radix, vr, vi);
+        const int out = g * ns * radix + k;
+        for (int r = 0; r < radix; ++r)
+          for (int l = 0; l < L; ++l) yr[(out + r * ns) * L + l] = vr[r][l], yi[(out + r * ns) * L + l] = vi[r][l];
+      }
+    std::swap(xr, yr), std::swap(xi, yi);
+    ns *= radix;
+  }
+  if (xr != re) {
+    std::copy(xr, xr + std::size_t(n) * L, re);
+    std::copy(xi, xi + std::size_t(n) * L, im);
+  }
+}
+
+void Fft::forward_lanes(float* re, float* im, float* work_re, float* work_im) const {
+  std::vector<const cfloat*> tw(twiddles_.size());
+  for (std::size_t i = 0; i < tw.size(); ++i) tw[i] = twiddles_[i].data();
+  fft_forward_lanes(n_, radices_.data(), static_cast<int>(radices_.size()), tw.data(), re, im, work_re, work_im);
+}
+
+void fft2d(std::vector<cfloat>& a, int w, int h, bool inverse, int threads) {
+  // Inverse through the forward transform: ifft(x) = conj(fft(conj(x))), unnormalised.
+  if (inverse)
+    for (auto& v : a) v = std::conj(v);
+  const Fft rows(w), cols(h);
+  // Rows, then columns, Fft::kLanes transforms at a time in split layout.
+  auto pass = [&](const Fft& f, int count, auto index) {
+    parallel_for((count + L - 1) / L, threads, [&](int g0, int g1) {
+      const int n = f.size();
+      std::vector<float> re(std::size_t(n) * L), im(re.size()), wre(re.size()), wim(re.size());
+      for (int g = g0; g < g1; ++g) {
+        const int first = g * L, lanes = std::min(L, count - first);
+        for (int j = 0; j < n; ++j)
+          for (int l = 0; l < L; ++l) {
+            const cfloat v = l < lanes ? a[index(first + l, j)] : cfloat(0.0f, 0.0f);
+            re[std::size_t(j) * L + l] = v.real(), im[std::size_t(j) * L + l] = v.imag();
+          }
+        f.forward_lanes(re.data(), im.data(), wre.data(), wim.data());
+        for (int j = 0; j < n; ++j)
+          for (int l = 0; l < lanes; ++l) a[index(first + l, j)] = cfloat(re[std::size_t(j) * L + l], im[std::size_t(j) * L + l]);
+      }
+    });
+  };
+  pass(rows, h, [w](int row, int j) { return std::size_t(row) * w + j; });
+  pass(cols, w, [w](int col, int j) { return std::size_t(j) * w + col; });
+  if (inverse)
+    for (auto& v : a) v = std::conj(v);
 }
 
 }  // namespace tidemark::detail

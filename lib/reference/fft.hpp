@@ -18,6 +18,11 @@ class Fft {
   // In place; `work` must hold size() elements. Inverse is unnormalised.
   void forward(cfloat* data, cfloat* work) const { run(data, work, false); }
   void inverse(cfloat* data, cfloat* work) const { run(data, work, true); }
+  // kLanes transforms at once, forward, in place. Split layout: element j of transform l is
+  // re[j * kLanes + l], im[j * kLanes + l]; work arrays hold size() * kLanes floats each.
+  // The lane loops vectorise, which the single transform's complex arithmetic does not.
+  static constexpr int kLanes = 8;
+  void forward_lanes(float* re, float* im, float* work_re, float* work_im) const;
 
  private:
   void run(cfloat* data, cfloat* work, bool inverse) const;

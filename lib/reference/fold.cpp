@@ -27,7 +27,7 @@ std::vector<std::complex<float>> sync_reference_spectrum(const KeyMaterial& km) 
   return f;
 }
 
-Folded canonical_fold(const Plane& r, const Affine& a, int threads) {
+Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest) {
   const int parts = std::max(1, std::min(resolve_threads(threads), r.height / 64));
   std::vector<std::vector<float>> sums(parts, std::vector<float>(2 * P * P, 0.0f));  // value, weight
   parallel_for(parts, parts, [&](int p0, int p1) {
@@ -42,6 +42,20 @@ Folded canonical_fold(const Plane& r, const Affine& a, int threads) {
         auto wrap = [](double t) { return t - P * std::floor(t / P); };
         const double du = wrap(a.a), dv = wrap(a.b);
         double u = wrap(a.c * y), v = wrap(a.d * y);
+        if (nearest) {
+          // Shift by half a tile pixel so truncation rounds: bins are centred on tile pixels.
+          u = wrap(u + 0.5), v = wrap(v + 0.5);
+          for (int x = 0; x < r.width; ++x) {
+            const int iu = std::min(static_cast<int>(u), P - 1), iv = std::min(static_cast<int>(v), P - 1);
+            sum[iv * P + iu] += row[x];
+            weight[iv * P + iu] += 1.0f;
+            u += du;
+            if (u >= P) u -= P;
+            v += dv;
+            if (v >= P) v -= P;
+          }
+          continue;
+        }
         for (int x = 0; x < r.width; ++x) {
           const int iu = std::min(static_cast<int>(u), P - 1), iv = std::min(static_cast<int>(v), P - 1);
           const float wu = static_cast<float>(u - iu), wv = static_cast<float>(v - iv);

@@ -21,7 +21,9 @@ struct Folded {
 // Folds a normalised residual modulo the tile: each pixel x lands at tile position A^T x (mod
 // kTile), split bilinearly between the four nearest tile pixels. Per-thread sums are added in a
 // fixed order, so the result does not depend on the thread count.
-Folded canonical_fold(const Plane& residual, const Affine& a, int threads);
+// `nearest`: each pixel goes whole to its nearest tile pixel instead: about three times cheaper,
+// slightly blurred, used to screen candidates before the exact fold.
+Folded canonical_fold(const Plane& residual, const Affine& a, int threads, bool nearest = false);
 
 struct SyncResult {
   double z = 0;

@@ -23,35 +23,52 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
   const int half = W / 2 + 1;
   std::vector<cfloat> spec(std::size_t(H) * half, cfloat(0.0f, 0.0f));  // rows of the half spectrum
   const Fft rows(W), cols(H);
+  // Rows: two real rows per complex transform (real and imaginary parts), Fft::kLanes transforms
+  // at a time.
+  constexpr int kLanes = Fft::kLanes;
   const int pairs = (r.height + 1) / 2;
-  parallel_for(pairs, threads, [&](int p0, int p1) {
-    std::vector<cfloat> z(W), work(W);
-    for (int p = p0; p < p1; ++p) {
-      const int ya = 2 * p, yb = 2 * p + 1;
-      std::fill(z.begin(), z.end(), cfloat(0.0f, 0.0f));
-      for (int x = 0; x < r.width; ++x) {
-        const float a = r.at(x, ya) * hx[x] * hy[ya];
-        const float b = yb < r.height ? r.at(x, yb) * hx[x] * hy[yb] : 0.0f;
-        z[x] = cfloat(a, b);
+  parallel_for((pairs + kLanes - 1) / kLanes, threads, [&](int g0, int g1) {
+    std::vector<float> re(std::size_t(W) * kLanes), im(re.size()), wre(re.size()), wim(re.size());
+    for (int grp = g0; grp < g1; ++grp) {
+      std::fill(re.begin(), re.end(), 0.0f);
+      std::fill(im.begin(), im.end(), 0.0f);
+      for (int l = 0; l < kLanes; ++l) {
+        const int p = grp * kLanes + l, ya = 2 * p, yb = 2 * p + 1;
+        if (p >= pairs) break;
+        for (int x = 0; x < r.width; ++x) {
+          re[std::size_t(x) * kLanes + l] = r.at(x, ya) * hx[x] * hy[ya];
+          im[std::size_t(x) * kLanes + l] = yb < r.height ? r.at(x, yb) * hx[x] * hy[yb] : 0.0f;
+        }
       }
-      rows.forward(z.data(), work.data());
-      for (int k = 0; k < half; ++k) {
-        const cfloat zk = z[k], zn = std::conj(z[(W - k) % W]);
-        spec[std::size_t(ya) * half + k] = 0.5f * (zk + zn);
-        if (yb < H) spec[std::size_t(yb) * half + k] = cfloat(0.0f, -0.5f) * (zk - zn);
+      rows.forward_lanes(re.data(), im.data(), wre.data(), wim.data());
+      for (int l = 0; l < kLanes; ++l) {
+        const int p = grp * kLanes + l, ya = 2 * p, yb = 2 * p + 1;
+        if (p >= pairs) break;
+        for (int k = 0; k < half; ++k) {
+          const int kn = (W - k) % W;
+          const cfloat zk(re[std::size_t(k) * kLanes + l], im[std::size_t(k) * kLanes + l]);
+          const cfloat zn(re[std::size_t(kn) * kLanes + l], -im[std::size_t(kn) * kLanes + l]);
+          spec[std::size_t(ya) * half + k] = 0.5f * (zk + zn);
+          if (yb < H) spec[std::size_t(yb) * half + k] = cfloat(0.0f, -0.5f) * (zk - zn);
+        }
       }
     }
   });
-  constexpr int kBlock = 8;
+  // Columns, Fft::kLanes at a time in split layout.
+  constexpr int kBlock = Fft::kLanes;
   parallel_for((half + kBlock - 1) / kBlock, threads, [&](int b0, int b1) {
-    std::vector<cfloat> col(std::size_t(H) * kBlock), work(H);
+    std::vector<float> re(std::size_t(H) * kBlock), im(re.size()), wre(re.size()), wim(re.size());
     for (int b = b0; b < b1; ++b) {
       const int x0 = b * kBlock, nx = std::min(kBlock, half - x0);
       for (int y = 0; y < H; ++y)
-        for (int i = 0; i < nx; ++i) col[std::size_t(i) * H + y] = spec[std::size_t(y) * half + x0 + i];
-      for (int i = 0; i < nx; ++i) cols.forward(col.data() + std::size_t(i) * H, work.data());
+        for (int i = 0; i < kBlock; ++i) {
+          const cfloat v = i < nx ? spec[std::size_t(y) * half + x0 + i] : cfloat(0.0f, 0.0f);
+          re[std::size_t(y) * kBlock + i] = v.real(), im[std::size_t(y) * kBlock + i] = v.imag();
+        }
+      cols.forward_lanes(re.data(), im.data(), wre.data(), wim.data());
       for (int y = 0; y < H; ++y)
-        for (int i = 0; i < nx; ++i) spec[std::size_t(y) * half + x0 + i] = col[std::size_t(i) * H + y];
+        for (int i = 0; i < nx; ++i)
+          spec[std::size_t(y) * half + x0 + i] = cfloat(re[std::size_t(y) * kBlock + i], im[std::size_t(y) * kBlock + i]);
     }
   });
   Plane mag(W, H);

@@ -46,3 +46,28 @@ TEST(Fft, TwoDimensionalPeakAtPlaneWaveFrequency) {
   EXPECT_NEAR(std::abs(a[4 * w + 7]), w * h, 1e-2 * w * h);
   EXPECT_LT(std::abs(a[5 * w + 7]), 1e-2 * w * h);
 }
+
+TEST(Fft, LanesMatchSingleTransforms) {
+  std::mt19937 rng(9);
+  std::normal_distribution<float> g;
+  for (int n : {1, 2, 3, 4, 5, 12, 60, 1080}) {
+    constexpr int L = Fft::kLanes;
+    std::vector<float> re(n * L), im(n * L), wr(n * L), wi(n * L);
+    std::vector<std::vector<cfloat>> single(L, std::vector<cfloat>(n));
+    for (int l = 0; l < L; ++l)
+      for (int j = 0; j < n; ++j) {
+        single[l][j] = {g(rng), g(rng)};
+        re[j * L + l] = single[l][j].real(), im[j * L + l] = single[l][j].imag();
+      }
+    const Fft f(n);
+    f.forward_lanes(re.data(), im.data(), wr.data(), wi.data());
+    std::vector<cfloat> work(n);
+    for (int l = 0; l < L; ++l) {
+      f.forward(single[l].data(), work.data());
+      for (int j = 0; j < n; ++j) {
+        EXPECT_NEAR(re[j * L + l], single[l][j].real(), 1e-3f * std::sqrt(float(n))) << "n=" << n;
+        EXPECT_NEAR(im[j * L + l], single[l][j].imag(), 1e-3f * std::sqrt(float(n))) << "n=" << n;
+      }
+    }
+  }
+}
