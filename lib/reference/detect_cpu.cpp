@@ -16,7 +16,39 @@ constexpr int kMinSide = tm1::kTile;   // below one tile there is nothing to fin
 constexpr int kMinLevelSide = 256;     // a coarser level must keep at least this much
 constexpr double kJpegBlock = 8.0;
 constexpr double kCoarseScale = 1.6;
-constexpr double kScreenZ = 4.0;      // nearest-pixel fold z below which a candidate is dropped  // from here on the residual's high-pass is widened to sigma 2
+constexpr double kScreenZ = 4.0;      // nearest-pixel fold z below which a candidate is dropped
+constexpr double kRefineZ = 5.0;      // exact-fold z above which an undecoded candidate is polished
+
+// Coordinate search over small changes of the geometry (x and y scale, rotation) that raise the
+// sync z-score of the nearest-pixel fold; steps halve each round.
+// `evaluations` counts the geometries tried (each is one more test for the false-alarm rate).
+Affine refine_on_fold(const Plane& r, const Affine& start, const DetectKey& dk, int threads, int& evaluations) {
+  auto z_of = [&](const Affine& a) {
+    ++evaluations;
+    return sync_correlate(canonical_fold(r, a, threads, true).tile, dk.sync_conj).z;
+  };
+  // A' = R(e) diag(1 + sx, 1 + sy) A: perturbation on the observed side.
+  auto perturbed = [&](double sx, double sy, double e) {
+    const double c = std::cos(e), s = std::sin(e);
+    const double p00 = c * (1 + sx), p01 = -s * (1 + sy), p10 = s * (1 + sx), p11 = c * (1 + sy);
+    return Affine{p00 * start.a + p01 * start.c, p00 * start.b + p01 * start.d, p10 * start.a + p11 * start.c,
+                  p10 * start.b + p11 * start.d};
+  };
+  double p[3] = {0, 0, 0}, best = z_of(start);
+  for (double step = 0.004; step > 0.0006; step /= 2)
+    for (int k = 0; k < 3; ++k)
+      for (double dir : {1.0, -1.0}) {
+        double q[3] = {p[0], p[1], p[2]};
+        q[k] += dir * step;
+        const double z = z_of(perturbed(q[0], q[1], q[2]));
+        if (z > best) {
+          best = z;
+          std::copy(q, q + 3, p);
+          break;
+        }
+      }
+  return perturbed(p[0], p[1], p[2]);
+}  // from here on the residual's high-pass is widened to sigma 2
 
 std::vector<double> aspect_grid() {
   std::vector<double> a;
@@ -66,7 +98,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
   if (params.aspect_pass) passes.push_back(SearchPass{aspect_grid(), params.mirror, 3, 384, params.candidates});
 
   best.z = -1e300;
-  int tried = 0;
+  int tried = 0, extra_tests = 0;
   const auto levels = analysis_levels(image.width, image.height);
   // Folds, syncs and decodes one geometry hypothesis; true when it yields a payload.
   auto verify = [&](const Candidate& c, int level, const Plane& residual, const Plane& yl, Plane& coarse_residual) {
@@ -83,8 +115,17 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
       }
       return false;
     }
-    const SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
-    const Demodulated dem = demodulate(dk.km, sync.aligned);
+    SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
+    Demodulated dem = demodulate(dk.km, sync.aligned);
+    if (!dem.crc_ok && sync.z > kRefineZ) {
+      // Synchronised but not decoded: the geometry is close but not exact (on large images
+      // analysed at a coarse level the spectrum cannot locate it finely). Polish it on the fold.
+      Candidate polished = c;
+      polished.fit = refine_on_fold(r, c.fit, dk, threads, extra_tests);
+      const SyncResult s2 = sync_correlate(canonical_fold(r, polished.fit, threads).tile, dk.sync_conj);
+      const Demodulated d2 = demodulate(dk.km, s2.aligned);
+      if (s2.z > sync.z || d2.crc_ok) sync = s2, dem = d2;
+    }
     const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;
     if (payload_ok || sync.z > best.z) {
       best.z = sync.z;
@@ -117,7 +158,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     if (found) break;
   }
   best.candidates_tried = tried;
-  const double tests = 2.0 * tm1::kTile * tm1::kTile * std::max(tried, 1);
+  const double tests = 2.0 * tm1::kTile * tm1::kTile * std::max(tried + extra_tests, 1);
   best.p_value = false_alarm_probability(best.z, tests);
   if (best.payload) best.p_value *= std::ldexp(1.0, -tm1::kCrcBits);  // the CRC must match as well
   best.detected = best.payload.has_value() || best.z > kPresentZ;
