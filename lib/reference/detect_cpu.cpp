@@ -125,6 +125,15 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
       const SyncResult s2 = sync_correlate(canonical_fold(r, polished.fit, threads).tile, dk.sync_conj);
       const Demodulated d2 = demodulate(dk.km, s2.aligned);
       if (s2.z > sync.z || d2.crc_ok) sync = s2, dem = d2;
+      if (!dem.crc_ok && !large) {
+        // Blurred or heavily recompressed images keep their chips only at lower frequencies:
+        // demodulate the wider high-pass as well.
+        if (coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
+        const SyncResult s3 = sync_correlate(canonical_fold(coarse_residual, polished.fit, threads).tile, dk.sync_conj);
+        const Demodulated d3 = demodulate(dk.km, s3.aligned);
+        ++extra_tests;
+        if (d3.crc_ok && s3.z > kPayloadZ) sync = s3, dem = d3;
+      }
     }
     const bool payload_ok = dem.crc_ok && sync.z > kPayloadZ;
     if (payload_ok || sync.z > best.z) {
