@@ -1,13 +1,16 @@
 #include "tidemark/detector.hpp"
 
-#include "backend_select.hpp"
 #include "reference/detect_cpu.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark {
 
 struct Detector::Impl {
-  Impl(const Key& key, const DetectParams& p, Backend b) : dk(key), params(p), backend(resolve_backend(b)) {}
+  // Detection runs on the CPU reference in every build for now; asking for CUDA says so.
+  Impl(const Key& key, const DetectParams& p, Backend b) : dk(key), params(p), backend(Backend::Cpu) {
+    if (b == Backend::Cuda)
+      throw Error(Status::Unsupported, "detection has no CUDA backend yet: use --backend cpu or auto");
+  }
   detail::DetectKey dk;
   DetectParams params;
   Backend backend;

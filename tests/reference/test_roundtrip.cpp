@@ -105,6 +105,11 @@ TEST(RoundTrip, FullHdFoundAtFirstLevelFirstCandidate) {
   EXPECT_NEAR(r.scale, 1.5, 0.01);
 }
 
+TEST(RoundTrip, DetectionSaysItHasNoCudaBackendYet) {
+  EXPECT_THROW(Detector(Key::public_default(), {}, Backend::Cuda), Error);
+  EXPECT_EQ(Detector(Key::public_default()).backend(), Backend::Cpu);
+}
+
 TEST(RoundTrip, RejectsBadViews) {
   Image img = natural_image(256, 256, 3, 10);
   ImageView v = img.view();
