@@ -50,17 +50,26 @@ double fine_score(const Plane& L, const Predictor& pred, double th, double sc, d
   return sum / tmp.size();
 }
 
+// Max over a (q+2) x (q+2 + 2 q spread) window around each pooled cell's centre, separably.
 Plane max_pool(const Plane& L, int q, int spread) {
   const int hz = L.height / q, wz = L.width / q, half = (q + 2) / 2;
-  Plane out(wz, hz);
-  for (int j = 0; j < hz; ++j)
+  Plane cols(wz, L.height), out(wz, hz);
+  for (int y = 0; y < L.height; ++y)
     for (int i = 0; i < wz; ++i) {
-      const int cy = j * q + q / 2, cx = i * q + q / 2;
+      const int cx = i * q + q / 2;
       float m = 0;
-      for (int y = std::max(0, cy - half - spread * q); y <= std::min(L.height - 1, cy + half - 1 + spread * q); ++y)
-        for (int x = std::max(0, cx - half); x <= std::min(L.width - 1, cx + half - 1); ++x) m = std::max(m, L.at(x, y));
+      for (int x = std::max(0, cx - half); x <= std::min(L.width - 1, cx + half - 1); ++x) m = std::max(m, L.at(x, y));
+      cols.at(i, y) = m;
+    }
+  for (int j = 0; j < hz; ++j) {
+    const int cy = j * q + q / 2;
+    const int y0 = std::max(0, cy - half - spread * q), y1 = std::min(L.height - 1, cy + half - 1 + spread * q);
+    for (int i = 0; i < wz; ++i) {
+      float m = 0;
+      for (int y = y0; y <= y1; ++y) m = std::max(m, cols.at(i, y));
       out.at(i, j) = m;
     }
+  }
   return out;
 }
 
