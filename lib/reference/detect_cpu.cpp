@@ -103,11 +103,9 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
   // Folds, syncs and decodes one geometry hypothesis; true when it yields a payload.
   auto verify = [&](const Candidate& c, int level, const Plane& residual, const Plane& yl, Plane& coarse_residual) {
     ++tried;
-    const bool large = c.scale >= kCoarseScale;
-    if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
-    const Plane& r = large ? coarse_residual : residual;
-    // Screen with the cheap nearest-pixel fold; only a promising candidate gets the exact one.
-    const SyncResult screen = sync_correlate(canonical_fold(r, c.fit, threads, true).tile, dk.sync_conj);
+    // Screen with the cheap nearest-pixel fold of the sigma-1 residual; only a promising candidate
+    // gets the exact fold (and, when drawn large, the wider residual, made on first need).
+    const SyncResult screen = sync_correlate(canonical_fold(residual, c.fit, threads, true).tile, dk.sync_conj);
     if (screen.z < kScreenZ) {
       if (screen.z > best.z) {
         best.z = screen.z;
@@ -115,6 +113,9 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
       }
       return false;
     }
+    const bool large = c.scale >= kCoarseScale;
+    if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
+    const Plane& r = large ? coarse_residual : residual;
     SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
     Demodulated dem = demodulate(dk.km, sync.aligned);
     if (!dem.crc_ok && sync.z > kRefineZ) {

@@ -156,32 +156,40 @@ Plane erode(const Plane& in, int r, int threads) {
 Plane box_blur(const Plane& in, int r, int passes, int threads) {
   const int w = in.width, h = in.height;
   const float norm = 1.0f / float(2 * r + 1);
+  constexpr int kRows = 8;  // running sums of 8 rows side by side: independent dependency chains
   Plane a = in, b(w, h);
   for (int pass = 0; pass < passes; ++pass) {
-    parallel_for(h, threads, [&](int y0, int y1) {
-      std::vector<float> buf(w + 2 * r);
-      for (int y = y0; y < y1; ++y) {
-        pad_row(a.row(y), w, r, buf.data());
-        float* d = b.row(y);
-        double acc = 0;  // double: a float running sum drifts along long rows
-        for (int t = 0; t < 2 * r; ++t) acc += buf[t];
-        for (int x = 0; x < w; ++x) {
-          acc += buf[x + 2 * r];
-          d[x] = static_cast<float>(acc) * norm;
-          acc -= buf[x];
-        }
+    const int groups = (h + kRows - 1) / kRows;
+    parallel_for(groups, threads, [&](int g0, int g1) {
+      std::vector<float> buf(std::size_t(kRows) * (w + 2 * r));
+      for (int g = g0; g < g1; ++g) {
+        const int y0 = g * kRows, n = std::min(kRows, h - y0);
+        for (int k = 0; k < n; ++k) pad_row(a.row(y0 + k), w, r, buf.data() + std::size_t(k) * (w + 2 * r));
+        double acc[kRows] = {};
+        for (int k = 0; k < n; ++k)
+          for (int t = 0; t < 2 * r; ++t) acc[k] += buf[std::size_t(k) * (w + 2 * r) + t];
+        for (int x = 0; x < w; ++x)
+          for (int k = 0; k < n; ++k) {
+            const float* bk = buf.data() + std::size_t(k) * (w + 2 * r);
+            acc[k] += bk[x + 2 * r];
+            b.at(x, y0 + k) = static_cast<float>(acc[k]) * norm;
+            acc[k] -= bk[x];
+          }
       }
     });
+    // Columns: a sliding window per thread's row range.
     parallel_for(h, threads, [&](int y0, int y1) {
-      std::vector<float> acc(w);
+      std::vector<double> acc(w, 0.0);
+      for (int t = y0 - r; t <= y0 + r; ++t) {
+        const float* s = b.row(reflect101(t, h));
+        for (int x = 0; x < w; ++x) acc[x] += s[x];
+      }
       for (int y = y0; y < y1; ++y) {
-        std::fill(acc.begin(), acc.end(), 0.0f);
-        for (int t = -r; t <= r; ++t) {
-          const float* __restrict s = b.row(reflect101(y + t, h));
-          for (int x = 0; x < w; ++x) acc[x] += s[x];
-        }
-        float* __restrict d = a.row(y);
-        for (int x = 0; x < w; ++x) d[x] = acc[x] * norm;
+        float* d = a.row(y);
+        for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
+        const float* enter = b.row(reflect101(y + r + 1, h));
+        const float* leave = b.row(reflect101(y - r, h));
+        for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
       }
     });
   }

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "../core/ecc.hpp"
 #include "fft.hpp"
+#include "simd.hpp"
 #include "parallel.hpp"
 #include "spectrum.hpp"
 
@@ -27,51 +29,61 @@ std::vector<std::complex<float>> sync_reference_spectrum(const KeyMaterial& km) 
   return f;
 }
 
+namespace {
+
+// Tile coordinates in 32.32 fixed point, wrapped modulo the tile by masking (P is a power of two):
+// stepping along a row is an integer add, the bin and the fraction are bit fields.
+static_assert((P & (P - 1)) == 0, "the fold wraps by masking");
+constexpr std::uint64_t kFixedOne = std::uint64_t(1) << 32;
+constexpr std::uint64_t kFixedMask = std::uint64_t(P) * kFixedOne - 1;
+
+std::uint64_t to_fixed(double t) {
+  const double wrapped = t - P * std::floor(t / P);  // [0, P)
+  return static_cast<std::uint64_t>(wrapped * double(kFixedOne)) & kFixedMask;
+}
+
+// One row of the fold. Multiversioned (simd.hpp) like the other hot loops.
+TM_SIMD_CLONES void fold_row(const float* row, int width, std::uint64_t u, std::uint64_t v, std::uint64_t du,
+                             std::uint64_t dv, bool nearest, float* sum, float* weight) {
+  if (nearest) {
+    const std::uint64_t half = kFixedOne / 2;  // round to the nearest tile pixel
+    u = (u + half) & kFixedMask, v = (v + half) & kFixedMask;
+    for (int x = 0; x < width; ++x) {
+      const int bin = static_cast<int>(v >> 32) * P + static_cast<int>(u >> 32);
+      sum[bin] += row[x];
+      weight[bin] += 1.0f;
+      u = (u + du) & kFixedMask, v = (v + dv) & kFixedMask;
+    }
+    return;
+  }
+  constexpr float kFrac = 1.0f / 16777216.0f;  // 24 fraction bits
+  for (int x = 0; x < width; ++x) {
+    const int iu = static_cast<int>(u >> 32), iv = static_cast<int>(v >> 32);
+    const int iu1 = (iu + 1) & (P - 1), iv1 = (iv + 1) & (P - 1);
+    const float wu = static_cast<float>((u >> 8) & 0xFFFFFF) * kFrac, wv = static_cast<float>((v >> 8) & 0xFFFFFF) * kFrac;
+    const float val = row[x];
+    const float w00 = (1 - wu) * (1 - wv), w10 = wu * (1 - wv), w01 = (1 - wu) * wv, w11 = wu * wv;
+    sum[iv * P + iu] += w00 * val, weight[iv * P + iu] += w00;
+    sum[iv * P + iu1] += w10 * val, weight[iv * P + iu1] += w10;
+    sum[iv1 * P + iu] += w01 * val, weight[iv1 * P + iu] += w01;
+    sum[iv1 * P + iu1] += w11 * val, weight[iv1 * P + iu1] += w11;
+    u = (u + du) & kFixedMask, v = (v + dv) & kFixedMask;
+  }
+}
+
+}  // namespace
+
 Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest) {
   const int parts = std::max(1, std::min(resolve_threads(threads), r.height / 64));
   std::vector<std::vector<float>> sums(parts, std::vector<float>(2 * P * P, 0.0f));  // value, weight
+  const std::uint64_t du = to_fixed(a.a), dv = to_fixed(a.b);
   parallel_for(parts, parts, [&](int p0, int p1) {
     for (int part = p0; part < p1; ++part) {
       float* sum = sums[part].data();
-      float* weight = sum + P * P;
       const int y0 = static_cast<int>(std::int64_t(r.height) * part / parts);
       const int y1 = static_cast<int>(std::int64_t(r.height) * (part + 1) / parts);
-      for (int y = y0; y < y1; ++y) {
-        const float* row = r.row(y);
-        // u = A^T (x, y) is linear in x along the row: step it, kept in [0, P).
-        auto wrap = [](double t) { return t - P * std::floor(t / P); };
-        const double du = wrap(a.a), dv = wrap(a.b);
-        double u = wrap(a.c * y), v = wrap(a.d * y);
-        if (nearest) {
-          // Shift by half a tile pixel so truncation rounds: bins are centred on tile pixels.
-          u = wrap(u + 0.5), v = wrap(v + 0.5);
-          for (int x = 0; x < r.width; ++x) {
-            const int iu = std::min(static_cast<int>(u), P - 1), iv = std::min(static_cast<int>(v), P - 1);
-            sum[iv * P + iu] += row[x];
-            weight[iv * P + iu] += 1.0f;
-            u += du;
-            if (u >= P) u -= P;
-            v += dv;
-            if (v >= P) v -= P;
-          }
-          continue;
-        }
-        for (int x = 0; x < r.width; ++x) {
-          const int iu = std::min(static_cast<int>(u), P - 1), iv = std::min(static_cast<int>(v), P - 1);
-          const float wu = static_cast<float>(u - iu), wv = static_cast<float>(v - iv);
-          u += du;
-          if (u >= P) u -= P;
-          v += dv;
-          if (v >= P) v -= P;
-          const int iu1 = iu + 1 == P ? 0 : iu + 1, iv1 = iv + 1 == P ? 0 : iv + 1;
-          const float val = row[x];
-          const float w00 = (1 - wu) * (1 - wv), w10 = wu * (1 - wv), w01 = (1 - wu) * wv, w11 = wu * wv;
-          sum[iv * P + iu] += w00 * val, weight[iv * P + iu] += w00;
-          sum[iv * P + iu1] += w10 * val, weight[iv * P + iu1] += w10;
-          sum[iv1 * P + iu] += w01 * val, weight[iv1 * P + iu] += w01;
-          sum[iv1 * P + iu1] += w11 * val, weight[iv1 * P + iu1] += w11;
-        }
-      }
+      // u = A^T (x, y) is linear in x along a row.
+      for (int y = y0; y < y1; ++y) fold_row(r.row(y), r.width, to_fixed(a.c * y), to_fixed(a.d * y), du, dv, nearest, sum, sum + P * P);
     }
   });
   Folded out{Plane(P, P, 0.0f), 0.0};

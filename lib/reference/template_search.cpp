@@ -189,12 +189,18 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       });
       // Non-maximum suppression: theta wraps, scale clamps.
       Plane rowmax(nth, nsc), M(nth, nsc);
-      for (int is = 0; is < nsc; ++is)
+      for (int is = 0; is < nsc; ++is) {
+        const float* srow = S.row(is);
         for (int it = 0; it < nth; ++it) {
           float m = 0;
-          for (int d = -kNmsRadius; d <= kNmsRadius; ++d) m = std::max(m, S.at((it + d + nth) % nth, is));
+          for (int d = -kNmsRadius; d <= kNmsRadius; ++d) {
+            int t = it + d;
+            t = t < 0 ? t + nth : (t >= nth ? t - nth : t);  // theta wraps
+            m = std::max(m, srow[t]);
+          }
           rowmax.at(it, is) = m;
         }
+      }
       for (int is = 0; is < nsc; ++is)
         for (int it = 0; it < nth; ++it) {
           float m = 0;
