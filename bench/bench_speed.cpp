@@ -45,14 +45,16 @@ void BM_Embed(benchmark::State& state) {
 
 void BM_Detect(benchmark::State& state) {
   const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
-  const bool marked = state.range(3) != 0;
+  // marked: 0 unmarked, 1 marked, 2 marked then rotated 3 degrees and scaled 0.8 (the search path)
+  const int marked = static_cast<int>(state.range(3));
   Image img = source(w, h);
   if (marked) Embedder(Key::public_default(), {}, Backend::Cpu).embed(img.view(), Payload{7});
+  if (marked == 2) img = testing::warp(img, 3.0, 0.8, w * 4 / 5, h * 4 / 5);
   DetectParams p;
   p.threads = static_cast<int>(state.range(2));
   const Detector d(Key::public_default(), p, Backend::Cpu);
   for (auto _ : state) benchmark::DoNotOptimize(d.detect(img.view()));
-  report(state, w, h);
+  report(state, img.width(), img.height());
 }
 
 const int all_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -63,7 +65,7 @@ BENCHMARK(BM_Embed)->ArgNames({"w", "h", "threads"})
     ->Args({512, 512, 1})->Args({1920, 1080, 1})->Args({3840, 2160, 1})->Args({1920, 1080, all_threads})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Detect)->ArgNames({"w", "h", "threads", "marked"})
-    ->Args({512, 512, 1, 1})->Args({1920, 1080, 1, 1})->Args({3840, 2160, 1, 1})
+    ->Args({512, 512, 1, 1})->Args({1920, 1080, 1, 1})->Args({3840, 2160, 1, 1})->Args({1920, 1080, 1, 2})
     ->Args({512, 512, 1, 0})->Args({1920, 1080, 1, 0})->Args({1920, 1080, all_threads, 0})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 
