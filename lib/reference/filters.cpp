@@ -153,6 +153,32 @@ Plane erode(const Plane& in, int r, int threads) {
   return out;
 }
 
+namespace {
+
+// out(x, y) = norm * sum of in(x, row(t)) for t in [y - r, y + r], `row` mapping indices that fall
+// outside the plane (reflect or wrap): a sliding window per thread's row range, which adds the
+// entering row and drops the leaving one.
+template <class RowMap>
+void sliding_column_mean(const Plane& in, Plane& out, int r, float norm, RowMap row, int threads) {
+  const int w = in.width;
+  parallel_for(in.height, threads, [&](int y0, int y1) {
+    std::vector<double> acc(w, 0.0);
+    for (int t = y0 - r; t <= y0 + r; ++t) {
+      const float* s = in.row(row(t));
+      for (int x = 0; x < w; ++x) acc[x] += s[x];
+    }
+    for (int y = y0; y < y1; ++y) {
+      float* d = out.row(y);
+      for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
+      const float* enter = in.row(row(y + r + 1));
+      const float* leave = in.row(row(y - r));
+      for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
+    }
+  });
+}
+
+}  // namespace
+
 Plane box_blur(const Plane& in, int r, int passes, int threads) {
   const int w = in.width, h = in.height;
   const float norm = 1.0f / float(2 * r + 1);
@@ -177,21 +203,7 @@ Plane box_blur(const Plane& in, int r, int passes, int threads) {
           }
       }
     });
-    // Columns: a sliding window per thread's row range.
-    parallel_for(h, threads, [&](int y0, int y1) {
-      std::vector<double> acc(w, 0.0);
-      for (int t = y0 - r; t <= y0 + r; ++t) {
-        const float* s = b.row(reflect101(t, h));
-        for (int x = 0; x < w; ++x) acc[x] += s[x];
-      }
-      for (int y = y0; y < y1; ++y) {
-        float* d = a.row(y);
-        for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
-        const float* enter = b.row(reflect101(y + r + 1, h));
-        const float* leave = b.row(reflect101(y - r, h));
-        for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
-      }
-    });
+    sliding_column_mean(b, a, r, norm, [h](int i) { return reflect101(i, h); }, threads);
   }
   return a;
 }
@@ -216,21 +228,7 @@ Plane box_mean_wrap(const Plane& in, int r, int threads) {
       }
     }
   });
-  // Columns: a sliding window per thread's row range (add the entering row, drop the leaving one).
-  parallel_for(h, threads, [&](int y0, int y1) {
-    std::vector<double> acc(w, 0.0);
-    for (int t = y0 - r; t <= y0 + r; ++t) {
-      const float* s = tmp.row(wrap(t, h));
-      for (int x = 0; x < w; ++x) acc[x] += s[x];
-    }
-    for (int y = y0; y < y1; ++y) {
-      float* d = out.row(y);
-      for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
-      const float* enter = tmp.row(wrap(y + r + 1, h));
-      const float* leave = tmp.row(wrap(y - r, h));
-      for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
-    }
-  });
+  sliding_column_mean(tmp, out, r, norm, [&wrap, h](int i) { return wrap(i, h); }, threads);
   return out;
 }
 
