@@ -58,7 +58,12 @@ Runner setup_detect(CLI::App& app) {
     for (const auto& in : o->inputs) {
       try {
         io::ImageFile file = io::load_image(in, o->common.limits());
-        const DetectResult r = detector.detect(file.image.view());
+        DetectResult r;
+        try {
+          r = detector.detect(file.image.view());
+        } catch (const Error& e) {
+          throw Error(e.status(), in + ": " + e.what());  // the library does not know the file name
+        }
         if (o->common.json) {
           std::cout << to_json(in, r).dump() << "\n";
         } else {

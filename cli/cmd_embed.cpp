@@ -104,7 +104,12 @@ Runner setup_embed(CLI::App& app) {
         io::format_for_path(out);  // fail on a bad extension before any work
         io::ImageFile file = io::load_image(in, o->common.limits());
         const Image original = file.image;
-        const EmbedReport rep = embedder.embed(file.image.view(), payload);
+        EmbedReport rep;
+        try {
+          rep = embedder.embed(file.image.view(), payload);
+        } catch (const Error& e) {
+          throw Error(e.status(), in + ": " + e.what());  // the library does not know the file name
+        }
         const double q = psnr(original, file.image);
         io::save_image(out, file, save);
         if (o->common.json) {

@@ -47,19 +47,18 @@ struct Decoded {
   int width, height, channels;
 };
 
-bool read_header(jpeg_decompress_struct* c, ErrorManager* err, const std::vector<std::uint8_t>& bytes, Decoded& d) {
-  if (setjmp(err->jump)) return false;
+enum class HeaderResult { Ok, Corrupt, Cmyk };
+
+HeaderResult read_header(jpeg_decompress_struct* c, ErrorManager* err, const std::vector<std::uint8_t>& bytes, Decoded& d) {
+  if (setjmp(err->jump)) return HeaderResult::Corrupt;
   jpeg_mem_src(c, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_save_markers(c, JPEG_COM, 0xFFFF);
   for (int m = 1; m < 16; ++m) jpeg_save_markers(c, JPEG_APP0 + m, 0xFFFF);
   jpeg_read_header(c, TRUE);
-  if (c->jpeg_color_space == JCS_CMYK || c->jpeg_color_space == JCS_YCCK) {
-    std::snprintf(err->message, sizeof err->message, "CMYK JPEG is not supported");
-    return false;
-  }
+  if (c->jpeg_color_space == JCS_CMYK || c->jpeg_color_space == JCS_YCCK) return HeaderResult::Cmyk;
   c->out_color_space = c->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
   d = {static_cast<int>(c->image_width), static_cast<int>(c->image_height), c->num_components == 1 ? 1 : 3};
-  return true;
+  return HeaderResult::Ok;
 }
 
 bool read_pixels(jpeg_decompress_struct* c, ErrorManager* err, Image* im) {
@@ -148,7 +147,11 @@ ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string&
   err.pub.emit_message = on_message;
   jpeg_create_decompress(&d.c);
   Decoded h{};
-  if (!read_header(&d.c, &err, bytes, h)) throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
+  switch (read_header(&d.c, &err, bytes, h)) {
+    case HeaderResult::Corrupt: throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
+    case HeaderResult::Cmyk: throw Error(Status::Unsupported, name + ": CMYK JPEG is not supported (convert it to RGB first)");
+    case HeaderResult::Ok: break;
+  }
   check_dimensions(h.width, h.height, limits, name);
   ImageFile f;
   f.format = Format::Jpeg;

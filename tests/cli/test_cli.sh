@@ -65,7 +65,21 @@ for f in empty.png text_named.jpg truncated_graf1.png; do
 done
 check "bad payload is a usage error" bash -c "'$TIDEMARK' embed '$img' -o '$work/x.png' --payload xyz; test \$? -eq 2"
 check "bad extension refused" bash -c "! '$TIDEMARK' embed '$img' -o '$work/x.tiff'"
-check "too small to embed" bash -c "! '$TIDEMARK' embed '$work/m.png' -o '$work/y.png' --max-pixels 100"
+check "pixel limit refuses" bash -c "! '$TIDEMARK' embed '$work/m.png' -o '$work/y.png' --max-pixels 100"
+# an image smaller than one tile: refused, the error names the file; detect says "too small"
+python3 - "$work/tiny.png" <<'PY'
+import struct, sys, zlib
+w, h = 60, 50
+raw = b"".join(b"\x00" + bytes((x * 4 + y) % 256 for x in range(w)) for y in range(h))
+chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+"$TIDEMARK" embed "$work/tiny.png" -o "$work/tiny_out.png" 2> "$work/tiny.err"; rc=$?
+check "too small: exit 1" test $rc -eq 1
+check "too small: error names the file" grep -q "tiny.png: image is 60x50" "$work/tiny.err"
+check "too small: nothing written" test ! -e "$work/tiny_out.png"
+check "too small: detect says so" bash -c "'$TIDEMARK' detect '$work/tiny.png' --json | grep -q '\"verdict\":\"too small\"'"
 check "info --json" bash -c "'$TIDEMARK' info --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cpu\" in d[\"backends\"]'"
 
 echo "cli: $pass passed, $fail failed"
