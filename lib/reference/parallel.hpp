@@ -13,9 +13,10 @@ inline int resolve_threads(int requested) {
   return hc ? static_cast<int>(hc) : 1;
 }
 
+// `grain`: the fewest items worth a thread of their own (rows are cheap; candidates are not).
 template <class F>
-void parallel_for(int n, int threads, F&& body) {
-  int t = std::min(resolve_threads(threads), std::max(1, n / 16));
+void parallel_for(int n, int threads, F&& body, int grain = 16) {
+  int t = std::min(resolve_threads(threads), std::max(1, n / std::max(1, grain)));
   if (t <= 1) {
     body(0, n);
     return;

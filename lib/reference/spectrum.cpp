@@ -108,14 +108,19 @@ inline float log1p_clipped(float x) {
 Plane normalised_residual(const Plane& y, float sigma, int threads) {
   Plane low = gaussian_blur(y, sigma, threads);
   Plane r(y.width, y.height), r2(y.width, y.height);
-  for (std::size_t i = 0; i < r.px.size(); ++i) {
-    r.px[i] = y.px[i] - low.px[i];
-    r2.px[i] = r.px[i] * r.px[i];
-  }
+  const std::size_t w = static_cast<std::size_t>(y.width);
+  parallel_for(y.height, threads, [&](int y0, int y1) {
+    for (std::size_t i = y0 * w; i < y1 * w; ++i) {
+      r.px[i] = y.px[i] - low.px[i];
+      r2.px[i] = r.px[i] * r.px[i];
+    }
+  });
   const Plane e = box_blur(r2, kNormRadius, 2, threads);
   // max(0, e): the running sums of the box filter can leave tiny negative values.
-  for (std::size_t i = 0; i < r.px.size(); ++i)
-    r.px[i] = std::clamp(r.px[i] / (std::sqrt(std::max(e.px[i], 0.0f)) + 0.5f), -3.0f, 3.0f);
+  parallel_for(y.height, threads, [&](int y0, int y1) {
+    for (std::size_t i = y0 * w; i < y1 * w; ++i)
+      r.px[i] = std::clamp(r.px[i] / (std::sqrt(std::max(e.px[i], 0.0f)) + 0.5f), -3.0f, 3.0f);
+  });
   return r;
 }
 
@@ -126,19 +131,22 @@ Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
   for (int y = 0; y < r.height; ++y) hy[y] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * y / std::max(1, r.height - 1));
   const Plane mag = real_fft_magnitude(r, hx, hy, W, H, threads);
   Plane mag2(W, H);
-  for (std::size_t i = 0; i < mag.px.size(); ++i) mag2.px[i] = mag.px[i] * mag.px[i];
+  parallel_for(H, threads, [&](int y0, int y1) {
+    for (std::size_t i = std::size_t(y0) * W; i < std::size_t(y1) * W; ++i) mag2.px[i] = mag.px[i] * mag.px[i];
+  });
   const int cx = W / 2, cy = H / 2;
   Plane bg = box_mean_wrap(mag2, kWhitenRadius, threads);
   Spectrum s{Plane(W, H), Plane(W, H)};
-  for (std::size_t i = 0; i < mag.px.size(); ++i) s.z.px[i] = mag.px[i] / (std::sqrt(bg.px[i]) + 1e-6f);
-
-  for (int y = 0; y < H; ++y) {
-    const double fy = double(y - cy) / H;
-    for (int x = 0; x < W; ++x) {
-      const double fx = double(x - cx) / W;
-      if (fx * fx + fy * fy < kLowCut * kLowCut) s.z.at(x, y) = 0.0f;
+  parallel_for(H, threads, [&](int y0, int y1) {
+    for (int y = y0; y < y1; ++y) {
+      const double fy = double(y - cy) / H;
+      for (int x = 0; x < W; ++x) {
+        const double fx = double(x - cx) / W;
+        const std::size_t i = std::size_t(y) * W + x;
+        s.z.px[i] = fx * fx + fy * fy < kLowCut * kLowCut ? 0.0f : mag.px[i] / (std::sqrt(bg.px[i]) + 1e-6f);
+      }
     }
-  }
+  });
   // JPEG block-grid harmonics (k / grid_period cycles/px) on both axes: cap at 1 (background).
   for (int k = -8; k <= 8; ++k) {
     const double f = k / grid_period;
@@ -151,7 +159,10 @@ Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
         for (int x = 0; x < W; ++x) s.z.at(x, v + d) = std::min(s.z.at(x, v + d), 1.0f);
     }
   }
-  for (std::size_t i = 0; i < s.z.px.size(); ++i) s.log.px[i] = log1p_clipped(std::min(s.z.px[i], kSpectrumClip));
+  parallel_for(H, threads, [&](int y0, int y1) {
+    for (std::size_t i = std::size_t(y0) * W; i < std::size_t(y1) * W; ++i)
+      s.log.px[i] = log1p_clipped(std::min(s.z.px[i], kSpectrumClip));
+  });
   return s;
 }
 

@@ -255,7 +255,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       c.fit = refine_affine(spec.z, peaks, a0, c.peaks_used);
       fine[ci] = c;
     }
-  });
+  }, /*grain=*/1);
   std::sort(fine.begin(), fine.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   if (fine.size() > std::size_t(keep)) fine.resize(keep);
   return fine;
