@@ -135,7 +135,7 @@ int robustness(const Options& o) {
       const bool exact = r.payload && *r.payload == payload;
       const int bits = 64 - std::popcount(r.decoded_bits.value ^ payload.value);
       std::lock_guard lock(mu);
-      if (!exact && mp >= 0.2)
+      if (!exact)
         std::fprintf(stderr, "miss: %s (%.2f MP) after %s: z %.2f, %d/64 bits\n", paths[i].filename().c_str(), mp,
                      a.name.c_str(), r.z, bits);
       for (const char* cls : {size_class(mp), "all"}) {
