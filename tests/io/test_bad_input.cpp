@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstddef>
+#include <cstdio>
+// jpeglib.h needs size_t and FILE declared before it.
+#include <jpeglib.h>
+
 #include <string>
 
 #include "io/image_file.hpp"
@@ -61,5 +66,39 @@ TEST(BadInput, PixelLimitIsConfigurable) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.status(), Status::LimitExceeded);
+  }
+}
+
+// A small CMYK JPEG made with libjpeg itself.
+static std::vector<std::uint8_t> cmyk_jpeg() {
+  jpeg_compress_struct c{};
+  jpeg_error_mgr err{};
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  unsigned char* buf = nullptr;
+  unsigned long len = 0;
+  jpeg_mem_dest(&c, &buf, &len);
+  c.image_width = 16, c.image_height = 16, c.input_components = 4, c.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&c);
+  jpeg_start_compress(&c, TRUE);
+  std::vector<unsigned char> row(16 * 4, 100);
+  for (int y = 0; y < 16; ++y) {
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  std::vector<std::uint8_t> out(buf, buf + len);
+  jpeg_destroy_compress(&c);
+  std::free(buf);
+  return out;
+}
+
+TEST(BadInput, CmykJpegIsUnsupportedNotCorrupt) {
+  try {
+    decode_image(cmyk_jpeg(), "cmyk.jpg");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::Unsupported);
+    EXPECT_NE(std::string(e.what()).find("cmyk.jpg: CMYK JPEG is not supported"), std::string::npos) << e.what();
   }
 }
