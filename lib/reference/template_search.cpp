@@ -188,7 +188,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
         }
       });
       // Non-maximum suppression: theta wraps, scale clamps.
-      Plane rowmax(nth, nsc), M(nth, nsc);
+      Plane rowmax(nth, nsc);
       for (int is = 0; is < nsc; ++is) {
         const float* srow = S.row(is);
         for (int it = 0; it < nth; ++it) {
