@@ -1,0 +1,40 @@
+"""CUDA tensors are marked on the device, without a host copy, with the CPU's payload and pixels
+within the CUDA backend's parity tolerance. Skipped, with the reason, without a CUDA device or
+without torch."""
+import numpy as np
+import pytest
+
+import tidemark
+
+pytestmark = pytest.mark.gpu
+torch = pytest.importorskip("torch", reason="GPU tests need torch")
+if tidemark.cuda_device_count() == 0 or not torch.cuda.is_available():
+    pytest.skip("no CUDA device: GPU tests skipped", allow_module_level=True)
+
+TOLERANCE = 1  # grey levels, as the C++ parity tests allow
+
+
+def test_uint8_tensor_marked_on_the_device_in_place(orange, key):
+    t = torch.from_numpy(orange).cuda()
+    pointer = t.data_ptr()
+    out = tidemark.embed(t, key=key, payload=21, inplace=True)
+    assert out is t and out.data_ptr() == pointer and out.is_cuda
+    cpu = tidemark.Embedder(key, backend="cpu").embed(orange, 21)
+    assert np.abs(out.cpu().numpy().astype(int) - cpu).max() <= TOLERANCE
+    assert tidemark.detect(out, key=key).payload == 21
+
+
+def test_float_bchw_batch_stays_on_the_device(orange, messi, key):
+    batch = torch.stack([torch.from_numpy(orange[:300, :300]), torch.from_numpy(messi[:300, :300])])
+    batch = (batch.permute(0, 3, 1, 2).float() / 255).cuda().half()
+    marked = tidemark.embed_batch(batch, key=key, payloads=[1, 2])
+    assert marked.is_cuda and marked.dtype == torch.float16 and marked.shape == batch.shape
+    assert [r.payload for r in tidemark.detect_batch(marked, key=key)] == [1, 2]
+
+
+def test_cupy_arrays_if_present(orange, key):
+    cupy = pytest.importorskip("cupy", reason="cupy not installed")
+    a = cupy.asarray(orange)
+    marked = tidemark.embed(a, key=key, payload=22)
+    assert isinstance(marked, cupy.ndarray)
+    assert tidemark.detect(cupy.asnumpy(marked), key=key).payload == 22

@@ -1,0 +1,192 @@
+"""tidemark: invisible, robust watermarks for AI-generated images.
+
+    import tidemark
+    key = tidemark.Key.from_file("tidemark.key")          # or Key.public(), Key.generate()
+    marked = tidemark.embed(image, key=key, payload=0x2A)  # numpy, PIL, torch or cupy in, same out
+    result = tidemark.detect(marked, key=key)
+    result.detected, result.payload, result.p_value        # True, 42, 1e-30
+
+Images are RGB (pass bgr=True for OpenCV arrays), gray or RGBA (alpha untouched); uint8, uint16,
+or floats in [0, 1] (returned quantised to steps of 1/255, so that saving them as 8-bit gives the
+marked pixels exactly). CUDA tensors are marked on the device without a host copy.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from . import _arrays, _ext
+from ._ext import DecodeError, DetectResult, Key, LimitError, UnsupportedError, cuda_device_count
+
+__all__ = [
+    "Key", "DetectResult", "Embedder", "Detector",
+    "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file",
+    "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "__version__",
+]
+__version__ = "0.1.0"
+
+has_file_io: bool = _ext.has_io
+"""False when this build found no libpng/libjpeg/libwebp: the *_file functions then raise."""
+
+PayloadLike = Union[int, str, bytes]
+KeyLike = Union[Key, str, "os.PathLike[str]", None]
+_DEFAULT_STRENGTH = 0.55
+_DEFAULT_FLOOR = 1.5
+
+
+def _key(key: KeyLike) -> Key:
+    """A Key, a key file's path, or None for the public key."""
+    if key is None:
+        return Key.public()
+    if isinstance(key, Key):
+        return key
+    if isinstance(key, (str, os.PathLike)):
+        return Key.from_file(os.fspath(key))
+    raise ValueError(f"key must be a tidemark.Key, a key file path or None (public key), got {type(key).__name__}")
+
+
+def _payload(payload: PayloadLike) -> int:
+    """64 bits from an int, 16 hex digits (optionally 0x-prefixed) or 8 bytes (big-endian)."""
+    if isinstance(payload, bool):
+        raise ValueError("payload must be an int, a hex string or 8 bytes, not a bool")
+    if isinstance(payload, (bytes, bytearray)):
+        if len(payload) != 8:
+            raise ValueError(f"a bytes payload must be 8 bytes long, got {len(payload)}")
+        return int.from_bytes(payload, "big")
+    if isinstance(payload, str):
+        digits = payload[2:] if payload.lower().startswith("0x") else payload
+        if not 1 <= len(digits) <= 16 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+            raise ValueError(f"payload {payload!r} is not 1 to 16 hex digits")
+        return int(digits, 16)
+    try:
+        value = int(payload)  # ints and numpy integers
+    except (TypeError, ValueError):
+        raise ValueError(f"payload must be an int, a hex string or 8 bytes, got {type(payload).__name__}") from None
+    if not 0 <= value < 1 << 64:
+        raise ValueError(f"payload {value} does not fit in 64 unsigned bits")
+    return value
+
+
+class Embedder:
+    """Marks images with one key and one set of parameters; build once, call many times.
+
+    backend: "auto" (CUDA when a device is present, else CPU), "cpu" or "cuda". CUDA tensors are
+    always marked on the GPU. threads: CPU threads per call, 0 for all cores. Thread-safe: calls
+    from several Python threads run in parallel (the GIL is released while marking).
+    """
+
+    def __init__(self, key: KeyLike = None, *, strength: float = _DEFAULT_STRENGTH,
+                 mask_floor: float = _DEFAULT_FLOOR, backend: str = "auto", threads: int = 0) -> None:
+        self.key = _key(key)
+        self._core = _ext.Embedder(self.key, strength, mask_floor, backend, threads)
+
+    @property
+    def backend(self) -> str:
+        return self._core.backend
+
+    def embed(self, image: Any, payload: PayloadLike = 0, *, bgr: bool = False, inplace: bool = False) -> Any:
+        """The marked image, of the same type, shape and dtype as `image`.
+
+        inplace=True writes into `image` (numpy arrays and tensors) and returns it.
+        """
+        return self.embed_batch([image], [payload], bgr=bgr, inplace=inplace)[0]
+
+    def embed_batch(self, images: Any, payloads: Union[PayloadLike, Sequence[PayloadLike]] = 0, *,
+                    bgr: bool = False, inplace: bool = False) -> Any:
+        """Mark a list of images (any sizes) or a 4-D batch (B x H x W x C or B x C x H x W) in one
+        call; one payload for all or one per image. Returns the same kind of container."""
+        items, rebuild = _arrays.split_batch(images, "embed_batch")
+        payload_list = self._payloads(payloads, len(items))
+        prepared = [_arrays.prepare(im, bgr=bgr, inplace=inplace, what="embed") for im in items]
+        for p in prepared:
+            if p.on_device:
+                p.ops.synchronize(p.array)  # the caller's stream may still be writing the pixels
+        self._core.mark_inplace([p.array for p in prepared], payload_list)
+        return rebuild([p.finish() for p in prepared])
+
+    def embed_file(self, src: Union[str, os.PathLike], dst: Union[str, os.PathLike], payload: PayloadLike = 0, *,
+                   quality: int = 95, webp_lossless: bool = False, overwrite: bool = False,
+                   max_pixels: Optional[int] = None) -> dict:
+        """Read `src`, mark it, write `dst` (format from its extension; ICC/EXIF/XMP kept; written
+        atomically). Refuses to replace an existing `dst` unless overwrite=True, and never writes
+        over `src`. Returns a summary dict."""
+        return _ext.embed_file(self._core, os.fspath(src), os.fspath(dst), _payload(payload), quality,
+                               webp_lossless, overwrite, max_pixels or 0)
+
+    @staticmethod
+    def _payloads(payloads: Any, count: int) -> list:
+        if isinstance(payloads, (list, tuple)):
+            if len(payloads) != count:
+                raise ValueError(f"got {len(payloads)} payloads for {count} images")
+            return [_payload(p) for p in payloads]
+        return [_payload(payloads)] * count
+
+    def __repr__(self) -> str:
+        return f"Embedder({self.key!r}, backend={self.backend!r})"
+
+
+class Detector:
+    """Finds marks made with one key; build once, call many times. Detection runs on the CPU in
+    this version: CUDA tensors are copied to the host first. Thread-safe like Embedder."""
+
+    def __init__(self, key: KeyLike = None, *, aspect_pass: bool = True, mirror: bool = True,
+                 candidates: int = 3, backend: str = "auto", threads: int = 0) -> None:
+        self.key = _key(key)
+        self._core = _ext.Detector(self.key, aspect_pass, mirror, candidates, backend, threads)
+
+    def detect(self, image: Any, *, bgr: bool = False) -> DetectResult:
+        return self._core.detect(_arrays.host_pixels(image, bgr=bgr, what="detect"))
+
+    def detect_batch(self, images: Any, *, bgr: bool = False) -> list:
+        items, _ = _arrays.split_batch(images, "detect_batch")
+        return [self.detect(im, bgr=bgr) for im in items]
+
+    def detect_file(self, path: Union[str, os.PathLike], *, max_pixels: Optional[int] = None) -> DetectResult:
+        return _ext.detect_file(self._core, os.fspath(path), max_pixels or 0)
+
+    def __repr__(self) -> str:
+        return f"Detector({self.key!r})"
+
+
+# The one-call functions reuse objects per (key, parameters): building an Embedder derives the
+# key's tile and template, which is worth doing once.
+@functools.lru_cache(maxsize=16)
+def _embedder(key: Key, strength: float, backend: str) -> Embedder:
+    return Embedder(key, strength=strength, backend=backend)
+
+
+@functools.lru_cache(maxsize=16)
+def _detector(key: Key, backend: str) -> Detector:
+    return Detector(key, backend=backend)
+
+
+def embed(image: Any, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _DEFAULT_STRENGTH,
+          bgr: bool = False, inplace: bool = False, backend: str = "auto") -> Any:
+    """Mark one image; see Embedder.embed. key=None uses the public key."""
+    return _embedder(_key(key), strength, backend).embed(image, payload, bgr=bgr, inplace=inplace)
+
+
+def embed_batch(images: Any, key: KeyLike = None, payloads: Any = 0, *, strength: float = _DEFAULT_STRENGTH,
+                bgr: bool = False, inplace: bool = False, backend: str = "auto") -> Any:
+    """Mark a list or a 4-D batch; see Embedder.embed_batch."""
+    return _embedder(_key(key), strength, backend).embed_batch(images, payloads, bgr=bgr, inplace=inplace)
+
+
+def detect(image: Any, key: KeyLike = None, *, bgr: bool = False, backend: str = "auto") -> DetectResult:
+    """Look for a mark made with `key` (None: the public key)."""
+    return _detector(_key(key), backend).detect(image, bgr=bgr)
+
+
+def detect_batch(images: Any, key: KeyLike = None, *, bgr: bool = False, backend: str = "auto") -> list:
+    return _detector(_key(key), backend).detect_batch(images, bgr=bgr)
+
+
+def embed_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key: KeyLike = None,
+               payload: PayloadLike = 0, *, strength: float = _DEFAULT_STRENGTH, **options: Any) -> dict:
+    """Mark an image file into `dst`; see Embedder.embed_file for the options."""
+    return _embedder(_key(key), strength, "auto").embed_file(src, dst, payload, **options)
+
+
+def detect_file(path: Union[str, os.PathLike], key: KeyLike = None, *, max_pixels: Optional[int] = None) -> DetectResult:
+    return _detector(_key(key), "auto").detect_file(path, max_pixels=max_pixels)
