@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages tidemark builds and tests with (as root, or through sudo).
 set -euo pipefail
-packages=(build-essential cmake pkg-config python3 zlib1g-dev libpng-dev libjpeg62-turbo-dev libwebp-dev
+packages=(build-essential cmake pkg-config python3 python3-dev python3-venv zlib1g-dev libpng-dev libjpeg62-turbo-dev libwebp-dev
           libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: install, build (CUDA kernels too when nvcc is present), run every test.
+# The whole test suite: install, build (CUDA kernels too when nvcc is present), run every test,
+# then build the Python package and run its tests.
 # GPU tests skip, saying so, when no CUDA device is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,3 +10,4 @@ if ! command -v nvcc > /dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then export
 cmake --preset release > /dev/null
 cmake --build --preset release
 ctest --preset release
+bash scripts/test-python.sh

@@ -9,10 +9,12 @@ namespace tidemark::detail {
 // Large plane buffers are recycled per thread: an embed or detect call creates a dozen planes of
 // the image's size, and fresh memory costs a page fault per 4 KiB (a fifth of the embed time).
 // Blocks of at least kMinBytes are kept on free, up to kMaxBytes in all, and handed out again for
-// requests of exactly the same size.
+// requests of exactly the same size. kMinBytes is low on purpose: when the caller allocates and
+// frees its own large buffers between calls (a Python loop making a new array per image), glibc
+// trims and re-grows its heap, and every plane malloc serves comes back as fresh pages again.
 class PlaneBufferCache {
  public:
-  static constexpr std::size_t kMinBytes = 1 << 20, kMaxBytes = std::size_t(256) << 20;
+  static constexpr std::size_t kMinBytes = 64 << 10, kMaxBytes = std::size_t(256) << 20;
   static void* take(std::size_t bytes) {
     auto& c = instance();
     for (std::size_t i = 0; i < c.blocks_.size(); ++i)

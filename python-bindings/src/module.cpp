@@ -149,12 +149,12 @@ void bind_detector(nb::module_& m) {
 }
 
 // Seconds per Embedder call on one array, timed inside C++: the baseline against which the
-// Python layer's overhead is measured (bench/python_overhead.py).
+// Python layer's overhead is measured (bench/python_overhead.py). No warm-up call: the caller
+// interleaves these with Python calls, so both see the same cache and thread state.
 double time_native_embed(const Embedder& e, const AnyArray& array, std::uint64_t payload, int repeats) {
   const ImageView v = view_of(array, "embed");
   const Payload p{payload};
   nb::gil_scoped_release unlocked;
-  e.embed(v, p);  // warm caches and thread start-up paths
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < repeats; ++i) e.embed(v, p);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;

@@ -7,9 +7,9 @@ import pytest
 import tidemark
 
 pytestmark = pytest.mark.gpu
+if tidemark.cuda_device_count() == 0:
+    pytest.skip("no CUDA device (or a build without CUDA): GPU tests skipped", allow_module_level=True)
 torch = pytest.importorskip("torch", reason="GPU tests need torch")
-if tidemark.cuda_device_count() == 0 or not torch.cuda.is_available():
-    pytest.skip("no CUDA device: GPU tests skipped", allow_module_level=True)
 
 TOLERANCE = 1  # grey levels, as the C++ parity tests allow
 

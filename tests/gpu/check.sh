@@ -2,6 +2,7 @@
 # The prepared GPU check: on a bare GPU machine (nvcc, CMake; no apt, no image libraries) build
 # core + kernels, run the CPU and GPU tests and the GPU benchmarks, write a short report.
 # GoogleTest comes as source in .deps/googletest (copied there from /usr/src/googletest).
+# Then builds the Python package against the machine's torch and runs its GPU tests and benchmark.
 # Usage: tests/gpu/check.sh [REPORT_DIR]   (about 3-5 minutes on 16 cores)
 set -u
 out=${1:-build/gpu-report}
@@ -21,4 +22,18 @@ gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
   build/gpu/tests/test_cuda 2>&1 | grep -E "^\[( +OK|  FAILED|  SKIPPED| +RUN)" | head -20
   echo "== benchmarks"
   build/gpu/bench/bench_gpu "$out/bench_gpu.json"
+  echo "== python package (torch tensors on the GPU)"
+  if python3 -c "import nanobind, scikit_build_core" 2>/dev/null; then
+    python3 -m venv --system-site-packages build/gpu-venv > /dev/null &&
+      build/gpu-venv/bin/pip install -q --no-build-isolation --no-deps ./python-bindings > "$out/python-build.log" 2>&1 &&
+      echo "python build ok" || { echo "python build FAILED"; tail -20 "$out/python-build.log"; }
+    if build/gpu-venv/bin/python -c "import pytest" 2>/dev/null; then
+      build/gpu-venv/bin/python -m pytest -q -rs python-bindings/tests/test_gpu.py 2>&1 | tail -15
+    else
+      echo "pytest not installed: python GPU tests not run"
+    fi
+    build/gpu-venv/bin/python bench/python_gpu.py 2>&1 | tail -5
+  else
+    echo "nanobind or scikit-build-core missing: python package not built"
+  fi
 } 2>&1 | tee "$out/report.txt"
