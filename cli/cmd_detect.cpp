@@ -18,19 +18,6 @@ struct DetectOptions {
   CommonOptions common;
 };
 
-nlohmann::json to_json(const std::string& path, const DetectResult& r) {
-  nlohmann::json j{{"path", path},
-                   {"detected", r.detected},
-                   {"verdict", to_string(r.verdict)},
-                   {"payload", r.payload ? nlohmann::json(r.payload->to_hex()) : nlohmann::json(nullptr)},
-                   {"z", r.verdict == Verdict::TooSmall ? 0.0 : r.z},
-                   {"p_value", r.p_value}};
-  if (r.detected || r.verdict == Verdict::Likely)
-    j["geometry"] = {{"rotation_deg", r.rotation_deg}, {"scale", r.scale}, {"aspect", r.aspect}, {"mirrored", r.mirrored}};
-  j["candidates_tried"] = r.candidates_tried;
-  return j;
-}
-
 }  // namespace
 
 Runner setup_detect(CLI::App& app) {
@@ -65,7 +52,9 @@ Runner setup_detect(CLI::App& app) {
           throw Error(e.status(), in + ": " + e.what());  // the library does not know the file name
         }
         if (o->common.json) {
-          std::cout << to_json(in, r).dump() << "\n";
+          nlohmann::json j{{"path", in}};
+          j.update(detect_result_json(r));
+          std::cout << j.dump() << "\n";
         } else {
           std::printf("%-12s %-16s %7.2f %9.2g  %s\n", to_string(r.verdict), r.payload ? r.payload->to_hex().c_str() : "-",
                       r.verdict == Verdict::TooSmall ? 0.0 : r.z, r.p_value, in.c_str());

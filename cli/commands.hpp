@@ -9,5 +9,7 @@ Runner setup_embed(CLI::App& app);
 Runner setup_detect(CLI::App& app);
 Runner setup_keygen(CLI::App& app);
 Runner setup_info(CLI::App& app);
+Runner setup_mark(CLI::App& app);
+Runner setup_verify(CLI::App& app);
 
 }  // namespace tidemark::cli

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -69,6 +70,66 @@ Backend CommonOptions::backend_choice() const {
   if (backend == "cpu") return Backend::Cpu;
   if (backend == "cuda") return Backend::Cuda;
   return Backend::Auto;
+}
+
+void OutputOptions::add_to(CLI::App& app, const char* what) {
+  app.add_option("-o,--output", output, "Output file (one input) or directory (several inputs, or ending in /)");
+  app.add_flag("--in-place", in_place, std::string("Replace each input with its ") + what + " version (atomically)");
+  app.add_flag("--force", force, "Replace existing output files");
+}
+
+void OutputOptions::prepare(std::size_t input_count, const char* command) {
+  if (output.empty() && !in_place) throw Error(Status::InvalidArgument, std::string(command) + ": give -o OUTPUT or --in-place");
+  if (!output.empty() && in_place) throw Error(Status::InvalidArgument, std::string(command) + ": -o and --in-place exclude each other");
+  to_directory_ = !in_place && (input_count > 1 || std::filesystem::is_directory(output) || output.ends_with('/'));
+  if (to_directory_) std::filesystem::create_directories(output);
+}
+
+std::filesystem::path OutputOptions::output_for(const std::filesystem::path& input) const {
+  if (in_place) return input;
+  if (!to_directory_) return output;
+  return std::filesystem::path(output) / input.filename();
+}
+
+void OutputOptions::check_writable(const std::filesystem::path& in, const std::filesystem::path& out) const {
+  std::error_code ec;
+  if (!in_place && std::filesystem::exists(out)) {
+    if (std::filesystem::equivalent(out, in, ec))
+      throw Error(Status::InvalidArgument, out.string() + ": this is the input; use --in-place to replace inputs");
+    if (!force) throw Error(Status::IoError, out.string() + ": exists; use --force to replace it");
+  }
+  io::format_for_path(out);  // fail on a bad extension before any work
+}
+
+nlohmann::json detect_result_json(const DetectResult& r) {
+  nlohmann::json j{{"detected", r.detected},
+                   {"verdict", to_string(r.verdict)},
+                   {"payload", r.payload ? nlohmann::json(r.payload->to_hex()) : nlohmann::json(nullptr)},
+                   {"z", r.verdict == Verdict::TooSmall ? 0.0 : r.z},
+                   {"p_value", r.p_value}};
+  if (r.detected || r.verdict == Verdict::Likely)
+    j["geometry"] = {{"rotation_deg", r.rotation_deg}, {"scale", r.scale}, {"aspect", r.aspect}, {"mirrored", r.mirrored}};
+  j["candidates_tried"] = r.candidates_tried;
+  return j;
+}
+
+double psnr(const Image& a, const Image& b) {
+  double se = 0;
+  std::size_t n = 0;
+  const int colour = a.channels() == 4 ? 3 : a.channels();
+  const double peak = a.type() == SampleType::U8 ? 255.0 : 65535.0;
+  const std::size_t pixels = std::size_t(a.width()) * a.height();
+  for (std::size_t p = 0; p < pixels; ++p)
+    for (int k = 0; k < colour; ++k) {
+      const std::size_t i = p * a.channels() + k;
+      double d = a.type() == SampleType::U8
+                     ? double(a.bytes()[i]) - b.bytes()[i]
+                     : double(reinterpret_cast<const std::uint16_t*>(a.bytes().data())[i]) -
+                           reinterpret_cast<const std::uint16_t*>(b.bytes().data())[i];
+      se += d * d;
+      ++n;
+    }
+  return se == 0 ? 99.0 : 10 * std::log10(peak * peak * n / se);
 }
 
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/image_file.hpp"
+#include "tidemark/detector.hpp"
 #include "tidemark/key.hpp"
 #include "tidemark/params.hpp"
 
@@ -31,6 +32,30 @@ struct CommonOptions {
   io::Limits limits() const;
   Backend backend_choice() const;
 };
+
+// Where each input's output goes: -o FILE for one input, -o DIR (or several inputs) for
+// DIR/<name>, or the input itself with --in-place.
+struct OutputOptions {
+  std::string output;
+  bool in_place = false;
+  bool force = false;
+  void add_to(CLI::App& app, const char* what);
+  // Checks the combination and creates the directory; call once before the inputs.
+  void prepare(std::size_t input_count, const char* command);
+  std::filesystem::path output_for(const std::filesystem::path& input) const;
+  // Refuses to write over the input (without --in-place) or an existing file (without --force),
+  // and a bad extension, before any work is done on the input.
+  void check_writable(const std::filesystem::path& input, const std::filesystem::path& output) const;
+
+ private:
+  bool to_directory_ = false;
+};
+
+// The detector's result as the JSON contract gives it (DESIGN.md section 6).
+nlohmann::json detect_result_json(const DetectResult& r);
+
+// Mean PSNR over the colour channels of two images of the same shape (99 when identical).
+double psnr(const Image& a, const Image& b);
 
 // Exit codes (documented in --help and README).
 inline constexpr int kExitOk = 0;

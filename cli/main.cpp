@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, help);
     runners[sub] = setup(*sub);
   };
+  add("mark", "Watermark + GB 45438 metadata label (+ visible label): the one-pass job for generated images", setup_mark);
+  add("verify", "Report watermark, AIGC metadata label, IPTC source type and C2PA presence of files", setup_verify);
   add("embed", "Mark images with an invisible watermark carrying a 64-bit payload", setup_embed);
   add("detect", "Look for a watermark and read its payload", setup_detect);
   add("keygen", "Write a new random key file (or derive one from a passphrase)", setup_keygen);

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages tidemark builds and tests with (as root, or through sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config python3 python3-dev python3-venv zlib1g-dev libpng-dev libjpeg62-turbo-dev libwebp-dev
-          libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev)
+          libcli11-dev nlohmann-json3-dev libexiv2-dev libfreetype-dev fonts-noto-cjk libgtest-dev libbenchmark-dev
+          libimage-exiftool-perl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
