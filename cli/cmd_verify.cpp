@@ -57,7 +57,8 @@ json verify_one(const std::string& path, const std::vector<KeyedDetector>& detec
     if (r.detected) break;
   }
   json wm = detect_result_json(*best);
-  wm["key"] = best_key->fingerprint() + (best_key->is_public_default() ? " (public)" : "");
+  wm["key"] = best_key->fingerprint();
+  wm["public_key"] = best_key->is_public_default();
   report["watermark"] = wm;
 
   // Metadata labels.
@@ -127,8 +128,8 @@ void print_report(const json& r) {
   const auto& wm = r["watermark"];
   std::printf("  watermark    %s", wm["verdict"].get<std::string>().c_str());
   if (!wm["payload"].is_null()) std::printf(", payload %s", wm["payload"].get<std::string>().c_str());
-  std::printf(", z %.2f, p %.2g (key %s)\n", wm["z"].get<double>(), wm["p_value"].get<double>(),
-              wm["key"].get<std::string>().c_str());
+  std::printf(", z %.2f, p %.2g (%s %s)\n", wm["z"].get<double>(), wm["p_value"].get<double>(),
+              wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
   const auto& aigc = r["aigc"];
   if (aigc["labels"].empty()) std::printf("  AIGC label   none\n");
   for (const auto& l : aigc["labels"]) {
