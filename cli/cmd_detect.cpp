@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "labels/verify_file.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/error.hpp"
 
@@ -53,7 +54,7 @@ Runner setup_detect(CLI::App& app) {
         }
         if (o->common.json) {
           nlohmann::json j{{"path", in}};
-          j.update(detect_result_json(r));
+          j.update(labels::detect_result_json(r));
           std::cout << j.dump() << "\n";
         } else {
           std::printf("%-12s %-16s %7.2f %9.2g  %s\n", to_string(r.verdict), r.payload ? r.payload->to_hex().c_str() : "-",

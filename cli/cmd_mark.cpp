@@ -1,15 +1,11 @@
-// tidemark mark: the one-pass job a generation service runs on every output. Visible label
-// (optional, first, so that the watermark covers the final pixels), watermark carrying a payload
-// derived from the ProduceID, then the GB 45438 metadata label and IPTC digital source type in
-// XMP, written atomically and read back.
+// tidemark mark: the one-pass job of labels/mark_file.hpp over many files, with the CLI's output
+// naming, overwrite rules and reporting.
 #include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "labels/binding.hpp"
-#include "labels/file_labels.hpp"
-#include "labels/visible_label.hpp"
+#include "labels/mark_file.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 
@@ -34,15 +30,6 @@ struct MarkOptions {
   KeyOptions key;
   CommonOptions common;
 };
-
-// The label as it reads back from the written file: exactly one, equal to what was written.
-void confirm_written(const fs::path& out, const labels::AigcLabel& written, const io::Limits& limits) {
-  const io::ImageFile back = io::load_image(out, limits);
-  const labels::FileLabels found = labels::read_labels(back.metadata);
-  if (found.labels.size() != 1 || !found.labels[0].parsed.label || *found.labels[0].parsed.label != written)
-    throw Error(Status::Internal, out.string() + ": the AIGC label did not read back as written (" +
-                                      std::to_string(found.labels.size()) + " label(s) found)");
-}
 
 }  // namespace
 
@@ -89,18 +76,20 @@ Runner setup_mark(CLI::App& app) {
       if (o->visible_options.height_fraction < 0.05)
         throw Error(Status::InvalidArgument, "mark --cn: --visible-height must be at least 0.05");
     }
-    std::string key_source;
-    const Key key = o->key.resolve(&key_source);
-    if (o->sign && key.is_public_default())
-      throw Error(Status::InvalidArgument, "mark --sign: the public key cannot sign (anyone could forge it); give a private key");
-    // The label is checked before any file is touched.
-    labels::require_valid(labels::first_write_label(o->producer, o->produce_id.empty() ? "x" : o->produce_id, o->label_value));
+    const Key key = o->key.resolve(nullptr);
+    labels::MarkRequest request;
+    request.producer = o->producer;
+    request.produce_id = o->produce_id;
+    request.label_value = o->label_value;
+    request.source = o->composite ? labels::DigitalSource::CompositeWithTrainedAlgorithmicMedia
+                                  : labels::DigitalSource::TrainedAlgorithmicMedia;
+    request.sign = o->sign;
+    if (o->visible) request.visible = o->visible_options;
+    labels::check_request(request, key);  // before any file is touched
     EmbedParams params;
     params.strength = o->strength;
     params.threads = o->common.threads;
     const Embedder embedder(key, params, o->common.backend_choice());
-    const auto source = o->composite ? labels::DigitalSource::CompositeWithTrainedAlgorithmicMedia
-                                     : labels::DigitalSource::TrainedAlgorithmicMedia;
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
     int failed = 0;
@@ -108,40 +97,18 @@ Runner setup_mark(CLI::App& app) {
       const fs::path out = o->out.output_for(in);
       try {
         o->out.check_writable(in, out);
-        io::ImageFile file = io::load_image(in, o->common.limits());
-        const Image original = file.image;
-        const auto with_name = [&](auto&& step) {
-          try {
-            return step();
-          } catch (const Error& e) {
-            throw Error(e.status(), in + ": " + e.what());
-          }
-        };
-        labels::LabelBox box;
-        if (o->visible) box = with_name([&] { return labels::draw_visible_label(file.image.view(), o->visible_options); });
-        const std::string produce_id = o->produce_id.empty() ? labels::random_produce_id() : o->produce_id;
-        const Payload payload = labels::payload_for_produce_id(produce_id);
-        with_name([&] { return embedder.embed(file.image.view(), payload); });
-        labels::AigcLabel label = labels::first_write_label(o->producer, produce_id, o->label_value);
-        if (o->sign) label.reserved_code1 = labels::sign_label(label, payload, key);
-        with_name([&] {
-          labels::write_label(file.metadata, label, source);
-          return 0;
-        });
-        io::save_image(out, file, save);
-        confirm_written(out, label, o->common.limits());
-        const double q = psnr(original, file.image);
+        const labels::MarkResult r = labels::mark_file(in, out, request, embedder, key, o->common.limits(), save);
         if (o->common.json) {
-          nlohmann::json j{{"path", in}, {"output", out.string()}, {"status", "ok"}, {"produce_id", produce_id},
-                           {"payload", payload.to_hex()}, {"aigc", labels::to_bare_json(label)},
-                           {"digital_source_type", labels::digital_source_uri(source)}, {"psnr_db", q}};
-          if (o->visible)
-            j["visible_label"] = {{"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
-                                  {"glyph_height_px", box.glyph_height}};
+          nlohmann::json j{{"path", in}, {"output", out.string()}, {"status", "ok"}, {"produce_id", r.produce_id},
+                           {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
+                           {"digital_source_type", labels::digital_source_uri(request.source)}};
+          if (r.visible_box)
+            j["visible_label"] = {{"x", r.visible_box->x}, {"y", r.visible_box->y}, {"width", r.visible_box->width},
+                                  {"height", r.visible_box->height}, {"glyph_height_px", r.visible_box->glyph_height}};
           std::cout << j.dump() << "\n";
         } else {
-          std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", in.c_str(), out.c_str(), produce_id.c_str(),
-                      payload.to_hex().c_str(), o->visible ? ", visible label" : "");
+          std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", in.c_str(), out.c_str(), r.produce_id.c_str(),
+                      r.payload.to_hex().c_str(), r.visible_box ? ", visible label" : "");
         }
       } catch (const Error& e) {
         ++failed;

@@ -101,18 +101,6 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
   io::format_for_path(out);  // fail on a bad extension before any work
 }
 
-nlohmann::json detect_result_json(const DetectResult& r) {
-  nlohmann::json j{{"detected", r.detected},
-                   {"verdict", to_string(r.verdict)},
-                   {"payload", r.payload ? nlohmann::json(r.payload->to_hex()) : nlohmann::json(nullptr)},
-                   {"z", r.verdict == Verdict::TooSmall ? 0.0 : r.z},
-                   {"p_value", r.p_value}};
-  if (r.detected || r.verdict == Verdict::Likely)
-    j["geometry"] = {{"rotation_deg", r.rotation_deg}, {"scale", r.scale}, {"aspect", r.aspect}, {"mirrored", r.mirrored}};
-  j["candidates_tried"] = r.candidates_tried;
-  return j;
-}
-
 double psnr(const Image& a, const Image& b) {
   double se = 0;
   std::size_t n = 0;

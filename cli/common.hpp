@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "io/image_file.hpp"
-#include "tidemark/detector.hpp"
 #include "tidemark/key.hpp"
 #include "tidemark/params.hpp"
 
@@ -50,9 +49,6 @@ struct OutputOptions {
  private:
   bool to_directory_ = false;
 };
-
-// The detector's result as the JSON contract gives it (DESIGN.md section 6).
-nlohmann::json detect_result_json(const DetectResult& r);
 
 // Mean PSNR over the colour channels of two images of the same shape (99 when identical).
 double psnr(const Image& a, const Image& b);

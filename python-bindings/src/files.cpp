@@ -9,6 +9,12 @@
 #ifdef TIDEMARK_PY_HAS_IO
 #include "io/image_file.hpp"
 #endif
+#ifdef TIDEMARK_PY_HAS_LABELS
+#include <nanobind/stl/vector.h>
+
+#include "labels/mark_file.hpp"
+#include "labels/verify_file.hpp"
+#endif
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -41,8 +47,8 @@ struct Marked {
   EmbedReport report;
 };
 
-Marked mark_and_save(const Embedder& embedder, const fs::path& src, const fs::path& dst, std::uint64_t payload,
-                     int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
+// Never over the input; over an existing output only when asked; nothing for a bad extension.
+void check_destination(const fs::path& src, const fs::path& dst, bool overwrite, int quality) {
   std::error_code ec;
   if (fs::exists(dst)) {
     if (fs::equivalent(src, dst, ec))
@@ -50,7 +56,12 @@ Marked mark_and_save(const Embedder& embedder, const fs::path& src, const fs::pa
     if (!overwrite) throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
   }
   if (quality < 1 || quality > 100) throw Error(Status::InvalidArgument, "quality must be in [1, 100]");
-  io::format_for_path(dst);  // a bad extension fails before any work
+  io::format_for_path(dst);
+}
+
+Marked mark_and_save(const Embedder& embedder, const fs::path& src, const fs::path& dst, std::uint64_t payload,
+                     int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
+  check_destination(src, dst, overwrite, quality);
   Marked m{io::load_image(src, limits_with(max_pixels)), {}};
   m.report = naming(src, [&] { return embedder.embed(m.file.image.view(), Payload{payload}); });
   io::SaveOptions save;
@@ -82,7 +93,63 @@ DetectResult detect_file(const Detector& detector, const fs::path& path, std::ui
   const io::ImageFile file = io::load_image(path, limits_with(max_pixels));
   return naming(path, [&] { return detector.detect(file.image.view()); });
 }
-#else
+#endif
+
+#ifdef TIDEMARK_PY_HAS_LABELS
+nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src, const fs::path& dst,
+                   const labels::MarkRequest& request, int quality, bool overwrite, std::uint64_t max_pixels) {
+  labels::MarkResult r;
+  {
+    nb::gil_scoped_release unlocked;
+    labels::check_request(request, key);
+    check_destination(src, dst, overwrite, quality);
+    io::SaveOptions save;
+    save.jpeg_quality = save.webp_quality = quality;
+    r = labels::mark_file(src, dst, request, embedder, key, limits_with(max_pixels), save);
+  }
+  nb::dict info;
+  info["path"] = src.string();
+  info["output"] = dst.string();
+  info["produce_id"] = r.produce_id;
+  info["payload"] = r.payload.to_hex();
+  info["aigc"] = labels::to_bare_json(r.label);
+  info["digital_source_type"] = labels::digital_source_uri(request.source);
+  if (r.visible_box) info["visible_label_glyph_height"] = r.visible_box->glyph_height;
+  return info;
+}
+
+nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::path& src, const fs::path& dst,
+                           const std::string& producer, const std::string& produce_id, const std::string& label,
+                           bool composite, bool sign, bool visible, const std::string& visible_text,
+                           const std::string& visible_position, double visible_height, const std::string& font,
+                           int quality, bool overwrite, std::uint64_t max_pixels) {
+  labels::MarkRequest request;
+  request.producer = producer;
+  request.produce_id = produce_id;
+  request.label_value = label;
+  request.source = composite ? labels::DigitalSource::CompositeWithTrainedAlgorithmicMedia
+                             : labels::DigitalSource::TrainedAlgorithmicMedia;
+  request.sign = sign;
+  if (visible) {
+    labels::VisibleLabelOptions v;
+    if (!visible_text.empty()) v.text = visible_text;
+    v.placement = labels::placement_from(visible_position);
+    v.height_fraction = visible_height;
+    v.font_path = font;
+    request.visible = v;
+  }
+  return mark_file(embedder, key, src, dst, request, quality, overwrite, max_pixels);
+}
+
+// The report as JSON text; the Python layer turns it into a dict.
+std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std::uint64_t max_pixels) {
+  nb::gil_scoped_release unlocked;
+  const auto detectors = labels::detectors_for(keys, DetectParams{}, Backend::Auto);
+  return labels::verify_file(path, detectors, limits_with(max_pixels)).dump();
+}
+#endif
+
+#ifndef TIDEMARK_PY_HAS_IO
 [[noreturn]] void no_io() {
   throw Error(Status::Unsupported, "this build of tidemark has no image I/O (libpng, libjpeg, libwebp were not found "
                                    "when it was built); load the image yourself and pass an array");
@@ -104,6 +171,15 @@ void bind_files(nb::module_& m) {
   m.def("embed_file", &embed_file, "embedder"_a, "src"_a, "dst"_a, "payload"_a, "quality"_a, "webp_lossless"_a,
         "overwrite"_a, "max_pixels"_a);
   m.def("detect_file", &detect_file, "detector"_a, "path"_a, "max_pixels"_a);
+#ifdef TIDEMARK_PY_HAS_LABELS
+  m.attr("has_labels") = true;
+  m.def("mark_file", &mark_file_binding, "embedder"_a, "key"_a, "src"_a, "dst"_a, "producer"_a, "produce_id"_a,
+        "label"_a, "composite"_a, "sign"_a, "visible"_a, "visible_text"_a, "visible_position"_a, "visible_height"_a,
+        "font"_a, "quality"_a, "overwrite"_a, "max_pixels"_a);
+  m.def("verify_file", &verify_file, "path"_a, "keys"_a, "max_pixels"_a);
+#else
+  m.attr("has_labels") = false;
+#endif
 }
 
 }  // namespace tidemark::python

@@ -13,6 +13,7 @@ marked pixels exactly). CUDA tensors are marked on the device without a host cop
 from __future__ import annotations
 
 import functools
+import json
 import os
 from typing import Any, Iterable, Optional, Sequence, Union
 
@@ -21,13 +22,17 @@ from ._ext import DecodeError, DetectResult, Key, LimitError, UnsupportedError, 
 
 __all__ = [
     "Key", "DetectResult", "Embedder", "Detector",
-    "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file",
-    "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "__version__",
+    "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file", "mark_file", "verify_file",
+    "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "has_labels",
+    "__version__",
 ]
 __version__ = "0.1.0"
 
 has_file_io: bool = _ext.has_io
 """False when this build found no libpng/libjpeg/libwebp: the *_file functions then raise."""
+
+has_labels: bool = _ext.has_labels
+"""False when this build found no Exiv2/FreeType: mark_file and verify_file then raise."""
 
 PayloadLike = Union[int, str, bytes]
 KeyLike = Union[Key, str, "os.PathLike[str]", None]
@@ -190,3 +195,35 @@ def embed_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key: 
 
 def detect_file(path: Union[str, os.PathLike], key: KeyLike = None, *, max_pixels: Optional[int] = None) -> DetectResult:
     return _detector(_key(key), "auto").detect_file(path, max_pixels=max_pixels)
+
+
+def _require_labels() -> None:
+    if not has_labels:
+        raise UnsupportedError("this build of tidemark has no labels layer (Exiv2, FreeType and nlohmann-json were not "
+                               "found when it was built): mark_file and verify_file are unavailable")
+
+
+def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], producer: str, key: KeyLike = None, *,
+              produce_id: Optional[str] = None, label: str = "1", composite: bool = False, sign: bool = False,
+              visible: bool = False, visible_text: Optional[str] = None, visible_position: str = "bottom-right",
+              visible_height: float = 0.06, font: Optional[str] = None, strength: float = _DEFAULT_STRENGTH,
+              quality: int = 95, overwrite: bool = False, max_pixels: Optional[int] = None) -> dict:
+    """The one-pass job of `tidemark mark` on one file: optional visible label, watermark whose
+    payload is derived from the ProduceID, GB 45438 AIGC label and IPTC DigitalSourceType in XMP
+    (docs/LABELS.md). Returns produce_id, payload and the label written. Without produce_id a
+    fresh one (tm-<16 hex digits>) is made: record it."""
+    _require_labels()
+    embedder = _embedder(_key(key), strength, "auto")
+    return _ext.mark_file(embedder._core, embedder.key, os.fspath(src), os.fspath(dst), producer, produce_id or "",
+                          label, composite, sign, visible, visible_text or "", visible_position, visible_height,
+                          font or "", quality, overwrite, max_pixels or 0)
+
+
+def verify_file(path: Union[str, os.PathLike], keys: Optional[Sequence[KeyLike]] = None, *,
+                max_pixels: Optional[int] = None) -> dict:
+    """The report of `tidemark verify --json` for one file, as a dict: watermark (each key, then
+    the public key), AIGC labels checked against GB 45438, IPTC source type, C2PA presence,
+    agreement, and the GB 45438 Label value to record."""
+    _require_labels()
+    resolved = [_key(k) for k in (keys or [])]
+    return json.loads(_ext.verify_file(os.fspath(path), resolved, max_pixels or 0))

@@ -1,0 +1,133 @@
+#include "labels/verify_file.hpp"
+
+#include <algorithm>
+
+#include "labels/binding.hpp"
+#include "labels/c2pa_scan.hpp"
+#include "labels/file_labels.hpp"
+#include "tidemark/error.hpp"
+
+namespace tidemark::labels {
+namespace {
+
+using nlohmann::json;
+
+bool says_ai(const std::optional<std::string>& source_type) {
+  if (!source_type) return false;
+  const std::string prefix = kDigitalSourceTypeVocabulary;
+  return *source_type == prefix + "trainedAlgorithmicMedia" || *source_type == prefix + "compositeWithTrainedAlgorithmicMedia";
+}
+
+}  // namespace
+
+std::vector<KeyedDetector> detectors_for(std::vector<Key> keys, const DetectParams& params, Backend backend) {
+  if (std::none_of(keys.begin(), keys.end(), [](const Key& k) { return k.is_public_default(); }))
+    keys.push_back(Key::public_default());
+  std::vector<KeyedDetector> out;
+  for (const auto& k : keys) out.push_back({k, Detector(k, params, backend)});
+  return out;
+}
+
+nlohmann::json detect_result_json(const DetectResult& r) {
+  json j{{"detected", r.detected},
+         {"verdict", to_string(r.verdict)},
+         {"payload", r.payload ? json(r.payload->to_hex()) : json(nullptr)},
+         {"z", r.verdict == Verdict::TooSmall ? 0.0 : r.z},
+         {"p_value", r.p_value}};
+  if (r.detected || r.verdict == Verdict::Likely)
+    j["geometry"] = {{"rotation_deg", r.rotation_deg}, {"scale", r.scale}, {"aspect", r.aspect}, {"mirrored", r.mirrored}};
+  j["candidates_tried"] = r.candidates_tried;
+  return j;
+}
+
+json verify_file(const std::filesystem::path& file_path, const std::vector<KeyedDetector>& detectors,
+                 const io::Limits& limits) {
+  const std::string path = file_path.string();
+  const auto bytes = io::read_file(path, limits.max_file_bytes);
+  const io::ImageFile file = io::decode_image(bytes, path, limits);
+  json report{{"path", path}};
+
+  // Watermark: the first key that finds one wins; otherwise the strongest result is reported.
+  std::optional<DetectResult> best;
+  const Key* best_key = nullptr;
+  for (const auto& kd : detectors) {
+    DetectResult r;
+    try {
+      r = kd.detector.detect(file.image.view());
+    } catch (const Error& e) {
+      throw Error(e.status(), path + ": " + e.what());
+    }
+    if (!best || (r.detected && !best->detected) || (r.detected == best->detected && r.z > best->z)) {
+      best = r;
+      best_key = &kd.key;
+    }
+    if (r.detected) break;
+  }
+  json wm = detect_result_json(*best);
+  wm["key"] = best_key->fingerprint();
+  wm["public_key"] = best_key->is_public_default();
+  report["watermark"] = wm;
+
+  // Metadata labels.
+  const FileLabels found = read_labels(file.metadata);
+  json aigc{{"present", !found.labels.empty()}, {"count", found.labels.size()}, {"problems", found.problems}};
+  json list = json::array();
+  const AigcLabel* label = nullptr;
+  bool label_conforms = false;
+  for (const auto& f : found.labels) {
+    json item{{"location", f.location}, {"form", f.parsed.wrapped ? "wrapped" : "bare"}, {"problems", f.parsed.problems}};
+    if (f.parsed.label) {
+      const auto& l = *f.parsed.label;
+      item["fields"] = {{"Label", l.label},         {"ContentProducer", l.content_producer},
+                        {"ProduceID", l.produce_id}, {"ReservedCode1", l.reserved_code1},
+                        {"ContentPropagator", l.content_propagator}, {"PropagateID", l.propagate_id},
+                        {"ReservedCode2", l.reserved_code2}};
+      if (!label) {
+        label = &l;
+        label_conforms = f.parsed.problems.empty() && found.problems.empty();
+      }
+    } else {
+      item["raw"] = f.raw.substr(0, 200);
+    }
+    list.push_back(item);
+  }
+  aigc["labels"] = list;
+  aigc["conforms"] = label && label_conforms;
+  report["aigc"] = aigc;
+  report["digital_source_type"] = {{"value", found.digital_source_type ? json(*found.digital_source_type) : json(nullptr)},
+                                   {"says_ai", says_ai(found.digital_source_type)}};
+  const C2paPresence c2pa = scan_c2pa(bytes);
+  report["c2pa"] = {{"present", c2pa.present},
+                    {"carrier", c2pa.present ? json(c2pa.carrier) : json(nullptr)},
+                    {"note", "presence only: the manifest's signature and bindings are not validated"}};
+
+  // Agreement between label and watermark.
+  json agreement{{"produce_id_matches_watermark", nullptr}, {"signature", "not checked"}};
+  if (label && best->payload) {
+    const Payload expected = payload_for_produce_id(label->produce_id);
+    agreement["produce_id_matches_watermark"] = expected == *best->payload;
+    const auto sig = check_signature(*label, *best->payload, *best_key);
+    agreement["signature"] = best_key->is_public_default() && sig == SignatureCheck::Valid
+                                 ? "valid under the public key (anyone can make it; proves nothing)"
+                                 : to_string(sig);
+  } else if (label && !label->reserved_code1.empty()) {
+    agreement["signature"] = "not checkable without a decoded watermark payload";
+  }
+  report["agreement"] = agreement;
+
+  // GB 45438 / Measures Art. 6: metadata says AI -> "1"; only traces found -> "3".
+  const bool metadata_ai = (label && label->label == "1") || says_ai(found.digital_source_type);
+  json suggestion;
+  if (metadata_ai)
+    suggestion = {{"label", "1"}, {"why", "the file's metadata declares AI-generated content"}};
+  else if (label && (label->label == "2" || label->label == "3"))
+    suggestion = {{"label", label->label}, {"why", "the file's metadata label says so"}};
+  else if (best->detected)
+    suggestion = {{"label", "3"}, {"why", "no metadata label, but a tidemark watermark was found (a generation trace)"}};
+  else
+    suggestion = {{"label", nullptr}, {"why", "no AI signal found; \"2\" applies only when the uploader declares AI"}};
+  report["suggested_label"] = suggestion;
+  return report;
+}
+
+}  // namespace tidemark::labels
