@@ -6,6 +6,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/vector.h>
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
+#include "tidemark/foreign_marks.hpp"
 #include "tidemark/key.hpp"
 
 namespace nb = nanobind;
@@ -148,6 +150,51 @@ void bind_detector(nb::module_& m) {
            "array"_a);
 }
 
+void bind_foreign_marks(nb::module_& m) {
+  m.def(
+      "dwtdct_bits",
+      [](const ReadOnlyArray& array, int length, bool chroma_swapped) {
+        const ImageView v = view_of(array, "dwtDct");
+        DwtDctBits bits;
+        {
+          nb::gil_scoped_release unlocked;
+          const DwtDctVotes votes = dwtdct_votes(v, chroma_swapped);
+          if (!votes.usable)
+            throw Error(Status::InvalidArgument, "dwtDct: needs an RGB image of at least 256 x 256 pixels");
+          bits = dwtdct_bits(votes, length);
+        }
+        return std::make_pair(bits.bits, bits.mean_votes);
+      },
+      "array"_a, "length"_a, "chroma_swapped"_a);
+  m.def(
+      "detect_foreign_marks",
+      [](const ReadOnlyArray& array) {
+        const ImageView v = view_of(array, "foreign marks");
+        ForeignMarkReport r;
+        {
+          nb::gil_scoped_release unlocked;
+          r = detect_foreign_marks(v);
+        }
+        auto as_dict = [](const ForeignMark& f) {
+          nb::dict d;
+          d["name"] = f.name;
+          d["chroma_swapped"] = f.chroma_swapped;
+          d["matched"] = f.matched;
+          d["bits"] = f.bits;
+          d["p_value"] = f.p_value;
+          return d;
+        };
+        nb::list found;
+        for (const auto& f : r.found) found.append(as_dict(f));
+        nb::dict out;
+        out["checked"] = r.checked;
+        out["found"] = found;
+        out["closest"] = r.checked ? nb::object(as_dict(r.closest)) : nb::none();
+        return out;
+      },
+      "array"_a);
+}
+
 // Seconds per Embedder call on one array, timed inside C++: the baseline against which the
 // Python layer's overhead is measured (bench/python_overhead.py). No warm-up call: the caller
 // interleaves these with Python calls, so both see the same cache and thread state.
@@ -174,6 +221,7 @@ NB_MODULE(_ext, m) {
   bind_embedder(m);
   bind_detector(m);
   bind_files(m);
+  bind_foreign_marks(m);
   m.def("cuda_device_count", &cuda_device_count, "Usable CUDA devices (0 without CUDA in this build).");
   m.def("_time_native_embed", &time_native_embed, "embedder"_a, "array"_a, "payload"_a, "repeats"_a);
 }

@@ -23,6 +23,7 @@ from ._ext import DecodeError, DetectResult, Key, LimitError, UnsupportedError, 
 __all__ = [
     "Key", "DetectResult", "Embedder", "Detector",
     "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file", "mark_file", "verify_file",
+    "detect_foreign_marks", "decode_dwtdct",
     "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "has_labels",
     "__version__",
 ]
@@ -227,3 +228,17 @@ def verify_file(path: Union[str, os.PathLike], keys: Optional[Sequence[KeyLike]]
     _require_labels()
     resolved = [_key(k) for k in (keys or [])]
     return json.loads(_ext.verify_file(os.fspath(path), resolved, max_pixels or 0))
+
+
+def detect_foreign_marks(image: Any, *, bgr: bool = False) -> dict:
+    """Look for the invisible-watermark "dwtDct" marks that the reference code of Stable Diffusion
+    1.x/2.x, SDXL and FLUX.1 adds (also in the chroma-swapped form older diffusers produced).
+    Returns {"checked", "found": [{name, chroma_swapped, matched, bits, p_value}], "closest"}."""
+    return _ext.detect_foreign_marks(_arrays.host_pixels(image, bgr=bgr, what="detect_foreign_marks"))
+
+
+def decode_dwtdct(image: Any, length: int, *, chroma_swapped: bool = False, bgr: bool = False) -> tuple:
+    """The invisible-watermark package's dwtDct decoder, bit for bit: (bits, mean votes) of an
+    L-bit message from an RGB image (bgr=True for OpenCV arrays) of at least 256 x 256 pixels."""
+    bits, means = _ext.dwtdct_bits(_arrays.host_pixels(image, bgr=bgr, what="decode_dwtdct"), length, chroma_swapped)
+    return bits, means
