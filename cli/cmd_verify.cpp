@@ -42,6 +42,15 @@ void print_report(const json& r) {
   std::printf("  C2PA         %s\n", r["c2pa"]["present"].get<bool>()
                                          ? ("manifest present in " + r["c2pa"]["carrier"].get<std::string>() + " (not validated)").c_str()
                                          : "no manifest found");
+  const auto& fm = r["foreign_marks"];
+  if (!fm["checked"].get<bool>())
+    std::printf("  SD/FLUX mark not checkable (gray, or under 256 x 256 pixels)\n");
+  else if (fm["found"].empty())
+    std::printf("  SD/FLUX mark none found (fragile mark: absence proves little)\n");
+  for (const auto& f : fm["found"])
+    std::printf("  SD/FLUX mark %s%s, %d/%d bits, p = %.2g\n", f["name"].get<std::string>().c_str(),
+                f["variant"] == "chroma-swapped" ? " (chroma-swapped)" : "", f["matched"].get<int>(), f["bits"].get<int>(),
+                f["p_value"].get<double>());
   const auto& a = r["agreement"];
   if (!a["produce_id_matches_watermark"].is_null())
     std::printf("  agreement    ProduceID %s the watermark payload; signature %s\n",

@@ -6,6 +6,7 @@
 #include "labels/c2pa_scan.hpp"
 #include "labels/file_labels.hpp"
 #include "tidemark/error.hpp"
+#include "tidemark/foreign_marks.hpp"
 
 namespace tidemark::labels {
 namespace {
@@ -101,6 +102,19 @@ json verify_file(const std::filesystem::path& file_path, const std::vector<Keyed
                     {"carrier", c2pa.present ? json(c2pa.carrier) : json(nullptr)},
                     {"note", "presence only: the manifest's signature and bindings are not validated"}};
 
+  // Marks other generators' reference code adds (invisible-watermark dwtDct).
+  const ForeignMarkReport foreign = detect_foreign_marks(file.image.view());
+  json found_marks = json::array();
+  for (const auto& f : foreign.found)
+    found_marks.push_back({{"name", f.name},
+                           {"variant", f.chroma_swapped ? "chroma-swapped" : "standard"},
+                           {"matched", f.matched},
+                           {"bits", f.bits},
+                           {"p_value", f.p_value}});
+  report["foreign_marks"] = {{"checked", foreign.checked},
+                             {"found", found_marks},
+                             {"note", "dwtDct marks do not survive JPEG or resizing: their absence proves little"}};
+
   // Agreement between label and watermark.
   json agreement{{"produce_id_matches_watermark", nullptr}, {"signature", "not checked"}};
   if (label && best->payload) {
@@ -124,6 +138,9 @@ json verify_file(const std::filesystem::path& file_path, const std::vector<Keyed
     suggestion = {{"label", label->label}, {"why", "the file's metadata label says so"}};
   else if (best->detected)
     suggestion = {{"label", "3"}, {"why", "no metadata label, but a tidemark watermark was found (a generation trace)"}};
+  else if (!foreign.found.empty())
+    suggestion = {{"label", "3"},
+                  {"why", "no metadata label, but a generation trace was found: " + foreign.found.front().name}};
   else
     suggestion = {{"label", nullptr}, {"why", "no AI signal found; \"2\" applies only when the uploader declares AI"}};
   report["suggested_label"] = suggestion;

@@ -116,6 +116,18 @@ assert d['aigc']['labels'][0]['fields']['ReservedCode1'].startswith('TM1-HMAC:')
 check "signed: without the key the signature is not checkable" python3 -c "
 import json; d=json.load(open('$work/v.json')); assert 'not checkable' in d['agreement']['signature'], d['agreement']"
 
+# Marks other generators' reference code adds (vectors made by invisible-watermark itself).
+vectors=$(cd "$(dirname "$0")/../data/dwtdct" && pwd)
+"$TIDEMARK" verify "$vectors/sdxl_bgr.png" "$vectors/flux_rgb_as_bgr.png" --json > "$work/v.json"
+check "verify reports SDXL and FLUX dwtDct marks as traces" python3 -c "
+import json; a, b = [json.loads(l) for l in open('$work/v.json')]
+assert 'SDXL payload' in a['foreign_marks']['found'][0]['name'] and a['foreign_marks']['found'][0]['variant']=='standard', a['foreign_marks']
+assert 'FLUX' in b['foreign_marks']['found'][0]['name'] and b['foreign_marks']['found'][0]['variant']=='chroma-swapped', b['foreign_marks']
+assert a['suggested_label']['label']=='3' and 'SDXL' in a['suggested_label']['why']"
+"$TIDEMARK" verify "$work/in.jpg" --json > "$work/v.json"
+check "verify claims no foreign mark on an unmarked photo" python3 -c "
+import json; d=json.load(open('$work/v.json')); assert d['foreign_marks']['checked'] and not d['foreign_marks']['found']"
+
 # Unreadable files: exit 1, named; the batch goes on.
 "$TIDEMARK" verify "$TIDEMARK_CORPUS/bad/truncated_graf1.png" "$work/out.png" --json > "$work/v.json" 2> "$work/err.txt"; rc=$?
 check "verify: bad file exit 1" test $rc -eq 1
