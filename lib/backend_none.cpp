@@ -23,4 +23,8 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace&, const detail::Key
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }
 
+std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView>, bool) {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
+}
+
 }  // namespace tidemark

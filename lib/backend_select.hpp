@@ -7,6 +7,7 @@
 
 #include "core/key_material.hpp"
 #include "tidemark/embedder.hpp"
+#include "tidemark/foreign_marks.hpp"
 
 namespace tidemark {
 
@@ -24,5 +25,9 @@ CudaEmbedWorkspacePtr make_cuda_embed_workspace();
 std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km,
                                           const EmbedParams& params, std::span<const ImageView> images,
                                           std::span<const Payload> payloads);
+
+// dwtDct votes of every image (host or device views) on one stream; unusable images (gray,
+// under 256 x 256) get usable = false.
+std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView> images, bool swapped);
 
 }  // namespace tidemark

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend_select.hpp"
 #include "reference/parallel.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/shared/dwtdct.hpp"
@@ -81,7 +82,7 @@ const std::vector<KnownDwtDctMark>& known_dwtdct_marks() {
 
 DwtDctVotes dwtdct_votes(const ImageView& img, bool swapped, int threads) {
   validate(img, "dwtDct");
-  if (img.space != MemorySpace::Host) throw Error(Status::Unsupported, "dwtDct: host images only");
+  if (img.space != MemorySpace::Host) throw Error(Status::Unsupported, "dwtDct votes: host images here (the batch API takes device images)");
   DwtDctVotes out;
   if (img.channels < 3 || std::int64_t(img.width) * img.height < dwtdct::kMinArea) return out;
   // The package crops to multiples of 4 pixels; its 4 x 4 band blocks then cover 8 x 8 pixels,
@@ -118,26 +119,50 @@ DwtDctBits dwtdct_bits(const DwtDctVotes& votes, int length) {
   return out;
 }
 
-ForeignMarkReport detect_foreign_marks(const ImageView& img, int threads) {
+namespace {
+
+ForeignMarkReport report_from(const DwtDctVotes& standard, const DwtDctVotes& swapped) {
   ForeignMarkReport report;
+  if (!standard.usable || !swapped.usable) return report;
+  report.checked = true;
   const auto& marks = known_dwtdct_marks();
   const int tests = int(marks.size()) * 2;
-  for (bool swapped : {false, true}) {
-    const DwtDctVotes votes = dwtdct_votes(img, swapped, threads);
-    if (!votes.usable) return report;
-    report.checked = true;
+  for (const DwtDctVotes* votes : {&standard, &swapped})
     for (const auto& mark : marks) {
-      const DwtDctBits decoded = dwtdct_bits(votes, int(mark.bits.size()));
-      ForeignMark m{mark.name, swapped, 0, int(mark.bits.size()), 1.0};
+      const DwtDctBits decoded = dwtdct_bits(*votes, int(mark.bits.size()));
+      ForeignMark m{mark.name, votes == &swapped, 0, int(mark.bits.size()), 1.0};
       for (std::size_t k = 0; k < mark.bits.size(); ++k) m.matched += decoded.bits[k] == mark.bits[k];
       m.p_value = std::min(1.0, tests * binomial_tail(m.bits, m.matched));
-      if (m.p_value < report.closest.p_value || report.closest.bits == 0) report.closest = m;
+      if (report.closest.bits == 0 || m.p_value < report.closest.p_value) report.closest = m;
       if (m.p_value <= kForeignMarkP) report.found.push_back(m);
     }
-  }
   std::sort(report.found.begin(), report.found.end(),
             [](const ForeignMark& a, const ForeignMark& b) { return a.p_value < b.p_value; });
   return report;
+}
+
+}  // namespace
+
+ForeignMarkReport detect_foreign_marks(const ImageView& img, int threads) {
+  if (img.space == MemorySpace::Device) return detect_foreign_marks_batch({&img, 1}, Backend::Cuda, threads).front();
+  return report_from(dwtdct_votes(img, false, threads), dwtdct_votes(img, true, threads));
+}
+
+std::vector<ForeignMarkReport> detect_foreign_marks_batch(std::span<const ImageView> images, Backend backend,
+                                                          int threads) {
+  bool any_device = false;
+  for (const auto& v : images) {
+    validate(v, "foreign marks");
+    any_device |= v.space == MemorySpace::Device;
+  }
+  std::vector<ForeignMarkReport> reports;
+  if (any_device || resolve_backend(backend) == Backend::Cuda) {
+    const auto standard = cuda_dwtdct_votes(images, false), swapped = cuda_dwtdct_votes(images, true);
+    for (std::size_t i = 0; i < images.size(); ++i) reports.push_back(report_from(standard[i], swapped[i]));
+  } else {
+    for (const auto& v : images) reports.push_back(detect_foreign_marks(v, threads));
+  }
+  return reports;
 }
 
 }  // namespace tidemark

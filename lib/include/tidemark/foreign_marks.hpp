@@ -4,10 +4,12 @@
 // Stable Diffusion 1.x/2.x, SDXL and FLUX.1 adds (see shared/dwtdct.hpp for the algorithm).
 // That mark is fragile: its absence proves little (docs/FOREIGN_MARKS.md has the numbers).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "tidemark/image_view.hpp"
+#include "tidemark/params.hpp"
 
 namespace tidemark {
 
@@ -50,5 +52,10 @@ struct ForeignMarkReport {
   bool checked = false;  // false: the image cannot carry the mark (gray or too small)
 };
 ForeignMarkReport detect_foreign_marks(const ImageView& rgb, int threads = 0);
+
+// Many images (host or device views) in one call: on the CUDA backend the block votes of the
+// whole batch are computed on one stream; on the CPU one image after another.
+std::vector<ForeignMarkReport> detect_foreign_marks_batch(std::span<const ImageView> images,
+                                                          Backend backend = Backend::Auto, int threads = 0);
 
 }  // namespace tidemark
