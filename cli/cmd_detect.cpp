@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "inputs.hpp"
 #include "common.hpp"
 #include "labels/verify_file.hpp"
 #include "tidemark/detector.hpp"
@@ -12,7 +13,7 @@ namespace tidemark::cli {
 namespace {
 
 struct DetectOptions {
-  std::vector<std::string> inputs;
+  InputOptions inputs;
   bool no_mirror = false;
   bool fast = false;
   KeyOptions key;
@@ -28,7 +29,7 @@ Runner setup_detect(CLI::App& app) {
       "colour edits and flips. A payload is reported only when its CRC checks and z > 5.5; 'detected'\n"
       "without a payload means z > 7 (zero-bit detection). p_value is the chance of so strong a result\n"
       "on an unmarked image.");
-  app.add_option("inputs", o->inputs, "Images to check")->required();
+  o->inputs.add_to(app, "Images to check");
   app.add_flag("--no-mirror", o->no_mirror, "Skip the search for horizontally flipped marks");
   app.add_flag("--fast", o->fast, "Skip the aspect-ratio search pass (faster on unmarked images)");
   o->key.add_to(app);
@@ -43,7 +44,15 @@ Runner setup_detect(CLI::App& app) {
     int failed = 0;
     const bool table = !o->common.json;
     if (table) std::printf("%-12s %-16s %7s %9s  %s\n", "verdict", "payload", "z", "p-value", "file");
-    for (const auto& in : o->inputs) {
+    std::vector<std::string> missing;
+    const std::vector<InputFile> inputs = o->inputs.expand(missing);
+    for (const auto& m : missing) {
+      ++failed;
+      print_error(m);
+      if (o->common.json) std::cout << nlohmann::json{{"path", m.substr(0, m.find(':'))}, {"error", m}}.dump() << "\n";
+    }
+    for (const auto& input : inputs) {
+      const std::string in = input.path.string();
       try {
         io::ImageFile file = io::load_image(in, o->common.limits());
         DetectResult r;

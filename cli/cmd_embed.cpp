@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "batch.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "tidemark/embedder.hpp"
@@ -13,7 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct EmbedOptions {
-  std::vector<std::string> inputs;
+  InputOptions inputs;
+  BatchOptions batch;
   std::string payload = "0000000000000000";
   double strength = EmbedParams{}.strength;
   double floor_ = EmbedParams{}.mask_floor;
@@ -30,9 +32,11 @@ Runner setup_embed(CLI::App& app) {
   auto o = std::make_shared<EmbedOptions>();
   app.description(
       "Mark images with an invisible watermark carrying a 64-bit payload.\n"
-      "One input and -o FILE writes that file; several inputs (or -o DIR/) write DIR/<name>.\n"
+      "One input and -o FILE writes that file; several inputs, directories, @LISTs or patterns write\n"
+      "under -o DIR, mirroring the input tree.\n"
       "The output format follows the output's extension; metadata (ICC, EXIF, XMP) is kept.");
-  app.add_option("inputs", o->inputs, "Images to mark (PNG, JPEG, WebP)")->required()->check(CLI::ExistingFile);
+  o->inputs.add_to(app, "Images to mark (PNG, JPEG, WebP)");
+  o->batch.add_to(app);
   o->out.add_to(app, "marked");
   app.add_option("--payload", o->payload, "64-bit payload as 16 hex digits (default 0000000000000000)");
   app.add_option("--strength", o->strength, "Watermark strength (default 0.55; higher is more robust and more visible)")
@@ -44,7 +48,10 @@ Runner setup_embed(CLI::App& app) {
   o->common.add_to(app);
 
   return [o]() -> int {
-    o->out.prepare(o->inputs.size(), "embed");
+    std::vector<std::string> missing;
+    const std::vector<InputFile> inputs = o->inputs.expand(missing);
+    o->out.prepare(inputs.size() + missing.size(), o->inputs.names_collections(), "embed");
+    o->out.force |= o->batch.resume;  // outputs a killed run left unrecorded are redone
     const Payload payload = Payload::from_hex(o->payload);
     std::string key_source;
     const Key key = o->key.resolve(&key_source);
@@ -54,40 +61,31 @@ Runner setup_embed(CLI::App& app) {
     params.threads = o->common.threads;
     const Embedder embedder(key, params, o->common.backend_choice());
     if (!o->common.json && stdout_is_terminal())
-      std::cerr << "tidemark: marking " << o->inputs.size() << " image(s) with the " << key_source << "\n";
+      std::cerr << "tidemark: marking " << inputs.size() << " image(s) with the " << key_source << "\n";
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
     save.webp_lossless = o->webp_lossless;
-    int failed = 0;
-    for (const auto& in : o->inputs) {
-      const fs::path out = o->out.output_for(in);
+    BatchHooks hooks;
+    hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
+    hooks.work = [&](const InputFile& in, const fs::path& out) {
+      o->out.check_writable(in.path, out);
+      io::ImageFile file = io::load_image(in.path, o->common.limits());
+      const Image original = file.image;
+      EmbedReport rep;
       try {
-        o->out.check_writable(in, out);
-        io::ImageFile file = io::load_image(in, o->common.limits());
-        const Image original = file.image;
-        EmbedReport rep;
-        try {
-          rep = embedder.embed(file.image.view(), payload);
-        } catch (const Error& e) {
-          throw Error(e.status(), in + ": " + e.what());  // the library does not know the file name
-        }
-        const double q = psnr(original, file.image);
-        io::save_image(out, file, save);
-        if (o->common.json) {
-          nlohmann::json j{{"path", in}, {"output", out.string()}, {"payload", payload.to_hex()}, {"psnr_db", q},
-                           {"tile_scale", rep.tile_scale}, {"status", "ok"}};
-          std::cout << j.dump() << "\n";
-        } else {
-          std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB)\n", in.c_str(), out.c_str(), payload.to_hex().c_str(), q);
-        }
+        rep = embedder.embed(file.image.view(), payload);
       } catch (const Error& e) {
-        ++failed;
-        print_error(e.what());
-        if (o->common.json) std::cout << nlohmann::json{{"path", in}, {"status", "error"}, {"error", e.what()}}.dump() << "\n";
+        throw Error(e.status(), in.path.string() + ": " + e.what());  // the library does not know the file name
       }
-      std::cout.flush();
-    }
-    return failed ? kExitSomeFailed : kExitOk;
+      const double q = psnr(original, file.image);
+      io::save_image(out, file, save);
+      return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};
+    };
+    hooks.print_text = [](const nlohmann::json& r) {
+      std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB)\n", r["input"].get<std::string>().c_str(),
+                  r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>());
+    };
+    return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "batch.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "labels/mark_file.hpp"
@@ -14,7 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct MarkOptions {
-  std::vector<std::string> inputs;
+  InputOptions inputs;
+  BatchOptions batch;
   std::string producer;
   std::string produce_id;
   std::string label_value = "1";
@@ -41,7 +43,8 @@ Runner setup_mark(CLI::App& app) {
       "The watermark payload is the first 64 bits of SHA-256(\"tidemark ProduceID v1\\0\" + ProduceID),\n"
       "so `tidemark verify` can tell whether a label and a watermark belong together.\n"
       "Without --produce-id each file gets a fresh one (tm-<16 hex digits>), printed for your records.");
-  app.add_option("inputs", o->inputs, "Images to mark (PNG, JPEG, WebP)")->required()->check(CLI::ExistingFile);
+  o->inputs.add_to(app, "Images to mark (PNG, JPEG, WebP)");
+  o->batch.add_to(app);
   app.add_option("--producer", o->producer, "ContentProducer: your provider code (printable ASCII, no spaces)")->required();
   app.add_option("--produce-id", o->produce_id, "ProduceID for this content (one input only); default: generated per file");
   app.add_option("--label", o->label_value, "GB 45438 Label value: 1 AI-generated (default), 2 possibly, 3 suspected")
@@ -66,8 +69,11 @@ Runner setup_mark(CLI::App& app) {
   o->common.add_to(app);
 
   return [o]() -> int {
-    o->out.prepare(o->inputs.size(), "mark");
-    if (!o->produce_id.empty() && o->inputs.size() > 1)
+    std::vector<std::string> missing;
+    const std::vector<InputFile> inputs = o->inputs.expand(missing);
+    o->out.prepare(inputs.size() + missing.size(), o->inputs.names_collections(), "mark");
+    o->out.force |= o->batch.resume;  // outputs a killed run left unrecorded are redone
+    if (!o->produce_id.empty() && inputs.size() + missing.size() > 1)
       throw Error(Status::InvalidArgument, "mark: --produce-id names one content item; give one input, or omit it");
     o->visible_options.placement = labels::placement_from(o->position);
     if (o->cn_check && o->visible) {
@@ -92,32 +98,24 @@ Runner setup_mark(CLI::App& app) {
     const Embedder embedder(key, params, o->common.backend_choice());
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
-    int failed = 0;
-    for (const auto& in : o->inputs) {
-      const fs::path out = o->out.output_for(in);
-      try {
-        o->out.check_writable(in, out);
-        const labels::MarkResult r = labels::mark_file(in, out, request, embedder, key, o->common.limits(), save);
-        if (o->common.json) {
-          nlohmann::json j{{"path", in}, {"output", out.string()}, {"status", "ok"}, {"produce_id", r.produce_id},
-                           {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
-                           {"digital_source_type", labels::digital_source_uri(request.source)}};
-          if (r.visible_box)
-            j["visible_label"] = {{"x", r.visible_box->x}, {"y", r.visible_box->y}, {"width", r.visible_box->width},
-                                  {"height", r.visible_box->height}, {"glyph_height_px", r.visible_box->glyph_height}};
-          std::cout << j.dump() << "\n";
-        } else {
-          std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", in.c_str(), out.c_str(), r.produce_id.c_str(),
-                      r.payload.to_hex().c_str(), r.visible_box ? ", visible label" : "");
-        }
-      } catch (const Error& e) {
-        ++failed;
-        print_error(e.what());
-        if (o->common.json) std::cout << nlohmann::json{{"path", in}, {"status", "error"}, {"error", e.what()}}.dump() << "\n";
-      }
-      std::cout.flush();
-    }
-    return failed ? kExitSomeFailed : kExitOk;
+    BatchHooks hooks;
+    hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
+    hooks.work = [&](const InputFile& in, const fs::path& out) {
+      o->out.check_writable(in.path, out);
+      const labels::MarkResult r = labels::mark_file(in.path, out, request, embedder, key, o->common.limits(), save);
+      nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
+                       {"digital_source_type", labels::digital_source_uri(request.source)}};
+      if (r.visible_box)
+        j["visible_label"] = {{"x", r.visible_box->x}, {"y", r.visible_box->y}, {"width", r.visible_box->width},
+                              {"height", r.visible_box->height}, {"glyph_height_px", r.visible_box->glyph_height}};
+      return j;
+    };
+    hooks.print_text = [](const nlohmann::json& r) {
+      std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", r["input"].get<std::string>().c_str(),
+                  r["output"].get<std::string>().c_str(), r["produce_id"].get<std::string>().c_str(),
+                  r["payload"].get<std::string>().c_str(), r.contains("visible_label") ? ", visible label" : "");
+    };
+    return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "inputs.hpp"
 #include "common.hpp"
 #include "labels/verify_file.hpp"
 #include "tidemark/error.hpp"
@@ -13,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 struct VerifyOptions {
-  std::vector<std::string> inputs;
+  InputOptions inputs;
   std::vector<std::string> key_files;
   KeyOptions key;  // --passphrase-file and the environment, when no --key-file is given
   CommonOptions common;
@@ -71,7 +72,7 @@ Runner setup_verify(CLI::App& app) {
       "public key), GB 45438 AIGC metadata label (checked against the standard), IPTC DigitalSourceType,\n"
       "C2PA manifest presence (not validated), whether label and watermark agree, and the GB 45438\n"
       "Label value a platform should record. Exit: 0 every file read, 1 some could not be read, 2 usage.");
-  app.add_option("inputs", o->inputs, "Files to verify")->required();
+  o->inputs.add_to(app, "Files to verify");
   app.add_option("--key-file", o->key_files, "Key files to try (repeatable); the public key is always tried")
       ->check(CLI::ExistingFile);
   app.add_option("--passphrase-file", o->key.passphrase_file, "File whose first line is a passphrase to derive a key from")
@@ -85,7 +86,15 @@ Runner setup_verify(CLI::App& app) {
     params.threads = o->common.threads;
     const auto detectors = labels::detectors_for(std::move(keys), params, o->common.backend_choice());
     int failed = 0;
-    for (const auto& in : o->inputs) {
+    std::vector<std::string> missing;
+    const std::vector<InputFile> inputs = o->inputs.expand(missing);
+    for (const auto& m : missing) {
+      ++failed;
+      print_error(m);
+      if (o->common.json) std::cout << nlohmann::json{{"path", m.substr(0, m.find(':'))}, {"error", m}}.dump() << "\n";
+    }
+    for (const auto& input : inputs) {
+      const std::string in = input.path.string();
       try {
         const json r = labels::verify_file(in, detectors, o->common.limits());
         if (o->common.json)

@@ -78,17 +78,20 @@ void OutputOptions::add_to(CLI::App& app, const char* what) {
   app.add_flag("--force", force, "Replace existing output files");
 }
 
-void OutputOptions::prepare(std::size_t input_count, const char* command) {
+void OutputOptions::prepare(std::size_t input_count, bool from_collection, const char* command) {
   if (output.empty() && !in_place) throw Error(Status::InvalidArgument, std::string(command) + ": give -o OUTPUT or --in-place");
   if (!output.empty() && in_place) throw Error(Status::InvalidArgument, std::string(command) + ": -o and --in-place exclude each other");
-  to_directory_ = !in_place && (input_count > 1 || std::filesystem::is_directory(output) || output.ends_with('/'));
+  to_directory_ = !in_place && (input_count > 1 || from_collection || std::filesystem::is_directory(output) ||
+                                output.ends_with('/'));
   if (to_directory_) std::filesystem::create_directories(output);
 }
 
-std::filesystem::path OutputOptions::output_for(const std::filesystem::path& input) const {
-  if (in_place) return input;
+std::filesystem::path OutputOptions::output_for(const InputFile& input) const {
+  if (in_place) return input.path;
   if (!to_directory_) return output;
-  return std::filesystem::path(output) / input.filename();
+  const std::filesystem::path out = std::filesystem::path(output) / input.relative;
+  std::filesystem::create_directories(out.parent_path());
+  return out;
 }
 
 void OutputOptions::check_writable(const std::filesystem::path& in, const std::filesystem::path& out) const {

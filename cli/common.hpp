@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "inputs.hpp"
 #include "io/image_file.hpp"
 #include "tidemark/key.hpp"
 #include "tidemark/params.hpp"
@@ -39,9 +40,13 @@ struct OutputOptions {
   bool in_place = false;
   bool force = false;
   void add_to(CLI::App& app, const char* what);
-  // Checks the combination and creates the directory; call once before the inputs.
-  void prepare(std::size_t input_count, const char* command);
-  std::filesystem::path output_for(const std::filesystem::path& input) const;
+  // Checks the combination and creates the directory; call once before the inputs. Outputs go
+  // into a directory for several inputs, inputs named by a directory, list or pattern, or an
+  // -o ending in / or naming a directory.
+  void prepare(std::size_t input_count, bool from_collection, const char* command);
+  // The output for an input: under a directory output, its path relative to its argument
+  // (mirroring the input tree; folders are created).
+  std::filesystem::path output_for(const InputFile& input) const;
   // Refuses to write over the input (without --in-place) or an existing file (without --force),
   // and a bad extension, before any work is done on the input.
   void check_writable(const std::filesystem::path& input, const std::filesystem::path& output) const;

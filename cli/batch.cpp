@@ -1,0 +1,143 @@
+#include "batch.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "common.hpp"
+#include "core/hex.hpp"
+#include "core/sha256.hpp"
+#include "tidemark/error.hpp"
+
+namespace tidemark::cli {
+namespace fs = std::filesystem;
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Completed files recorded by an earlier run: input path -> its last record.
+std::map<std::string, json> done_in(const std::string& manifest) {
+  std::map<std::string, json> done;
+  std::ifstream in(manifest);
+  for (std::string line; std::getline(in, line);) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("input")) continue;  // a line cut by a kill: ignored
+    if (j.value("status", "") == "ok")
+      done[j["input"].get<std::string>()] = j;
+    else
+      done.erase(j["input"].get<std::string>());
+  }
+  return done;
+}
+
+bool still_intact(const json& record) {
+  std::error_code ec;
+  const fs::path out = record.value("output", "");
+  return !out.empty() && fs::is_regular_file(out, ec) && record.value("output_sha256", "") == file_sha256(out);
+}
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), enabled_(::isatty(STDERR_FILENO) == 1 && total > 1) {}
+  void step(bool failed) {
+    ++done_;
+    failed_ += failed;
+    const auto now = Clock::now();
+    if (!enabled_ || (done_ < total_ && now - last_ < std::chrono::milliseconds(200))) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = done_ / std::max(seconds, 1e-3);
+    const double eta = (total_ - done_) / std::max(rate, 1e-9);
+    std::fprintf(stderr, "\r[%zu/%zu] %.1f files/s, ETA %dm%02ds, %zu failed ", done_, total_, rate, int(eta) / 60,
+                 int(eta) % 60, failed_);
+    if (done_ == total_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::size_t total_, done_ = 0, failed_ = 0;
+  bool enabled_;
+  Clock::time_point start_ = Clock::now(), last_{};
+};
+
+}  // namespace
+
+void BatchOptions::add_to(CLI::App& app) {
+  app.add_option("--manifest", manifest, "Append one JSON line per file to this manifest (paths, SHA-256, status, error)");
+  app.add_flag("--resume", resume,
+               "With --manifest: skip files it records as done whose output is intact; redo the others, replacing "
+               "outputs a killed run left unrecorded");
+}
+
+std::string file_sha256(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(Status::IoError, path.string() + ": cannot read it to hash it");
+  detail::Sha256 h;
+  std::vector<char> buf(1 << 16);
+  while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+    h.update(std::span(reinterpret_cast<const std::uint8_t*>(buf.data()), std::size_t(in.gcount())));
+  const auto d = h.finish();
+  return detail::to_hex(d);
+}
+
+int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, const BatchOptions& o,
+              bool json_lines, const BatchHooks& hooks) {
+  if (o.resume && o.manifest.empty()) throw Error(Status::InvalidArgument, "--resume needs --manifest");
+  std::ofstream manifest;
+  std::map<std::string, json> done;
+  if (!o.manifest.empty()) {
+    if (o.resume) done = done_in(o.manifest);
+    manifest.open(o.manifest, std::ios::app);
+    if (!manifest) throw Error(Status::IoError, o.manifest + ": cannot open the manifest for appending");
+  }
+  int failed = 0;
+  for (const auto& m : missing) {
+    ++failed;
+    print_error(m);
+    if (json_lines) std::cout << json{{"path", m.substr(0, m.find(':'))}, {"status", "error"}, {"error", m}}.dump() << "\n";
+  }
+  Progress progress(inputs.size());
+  for (const auto& in : inputs) {
+    const std::string input = in.path.string();
+    if (auto it = done.find(input); it != done.end() && still_intact(it->second)) {
+      if (json_lines) std::cout << json{{"path", input}, {"status", "skipped"}, {"output", it->second["output"]}}.dump() << "\n";
+      progress.step(false);
+      continue;
+    }
+    json record{{"input", input}};
+    try {
+      const fs::path out = hooks.output_of(in);
+      record["output"] = out.string();
+      record["input_sha256"] = file_sha256(in.path);
+      record.update(hooks.work(in, out));
+      record["output_sha256"] = file_sha256(out);
+      record["status"] = "ok";
+    } catch (const Error& e) {
+      ++failed;
+      print_error(e.what());
+      record["status"] = "error";
+      record["error"] = e.what();
+    }
+    if (manifest.is_open()) {
+      manifest << record.dump() << "\n";
+      manifest.flush();  // a killed run leaves every finished file recorded
+    }
+    if (json_lines) {
+      json line = record;
+      line["path"] = input;
+      line.erase("input");
+      std::cout << line.dump() << "\n";
+    } else if (record["status"] == "ok") {
+      hooks.print_text(record);
+    }
+    std::cout.flush();
+    progress.step(record["status"] != "ok");
+  }
+  return failed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,38 @@
+#pragma once
+// The loop every writing command runs over its inputs: a failed file never stops the batch and
+// never leaves a partial output (outputs are written atomically); a JSONL manifest records each
+// file (input and output paths and SHA-256, status, error, and what the command adds); --resume
+// skips files the manifest records as done whose output is still intact; a progress line on a
+// terminal.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "inputs.hpp"
+
+namespace tidemark::cli {
+
+struct BatchOptions {
+  std::string manifest;
+  bool resume = false;
+  void add_to(CLI::App& app);
+};
+
+struct BatchHooks {
+  // Processes one input and writes its output; returns what the manifest and --json add.
+  std::function<nlohmann::json(const InputFile& in, const std::filesystem::path& out)> work;
+  std::function<std::filesystem::path(const InputFile& in)> output_of;
+  std::function<void(const nlohmann::json& record)> print_text;  // one line for people
+};
+
+// Returns the exit code: 0 all done (or skipped as already done), 1 some failed.
+int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, const BatchOptions& options,
+              bool json_lines, const BatchHooks& hooks);
+
+// Lowercase hex SHA-256 of a file's bytes.
+std::string file_sha256(const std::filesystem::path& path);
+
+}  // namespace tidemark::cli

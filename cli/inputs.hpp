@@ -1,0 +1,30 @@
+#pragma once
+// What the commands accept as inputs: files, directories (walked recursively, in sorted order),
+// glob patterns (for shells that pass them unexpanded), @LIST files (one path per line) and "-"
+// (paths on standard input). Each input keeps its path relative to the argument it came from,
+// so that outputs can mirror the input tree under -o DIR.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tidemark::cli {
+
+struct InputFile {
+  std::filesystem::path path;
+  std::filesystem::path relative;  // under the directory argument it was found in; else the file name
+};
+
+struct InputOptions {
+  std::vector<std::string> args;
+  std::vector<std::string> include{"*.png", "*.jpg", "*.jpeg", "*.webp", "*.PNG", "*.JPG", "*.JPEG", "*.WEBP"};
+  std::vector<std::string> exclude;
+  void add_to(CLI::App& app, const char* what);
+  // Expands the arguments. Arguments that name nothing are reported in `missing` (the batch goes
+  // on without them); patterns apply to files found in directories, not to files named directly.
+  std::vector<InputFile> expand(std::vector<std::string>& missing) const;
+  // True when an argument names a collection (directory, @LIST, -, pattern) rather than a file.
+  bool names_collections() const;
+};
+
+}  // namespace tidemark::cli

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Batches as generation services run them: directories (mirrored under -o), patterns, @lists,
+# stdin, a manifest with hashes, resume after a kill, bad files and unwritable outputs that never
+# stop the batch or leave partial files. Prints 'N passed, N failed'.
+set -u
+: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+pass=0 fail=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
+}
+img=$TIDEMARK_CORPUS/images
+mkdir -p "$work/in/day1/batch" "$work/in/day2" "$work/in/skip"
+cp "$img/opencv_orange_512x512.jpg" "$img/opencv_messi5_548x342.jpg" "$work/in/day1/"
+cp "$img/opencv_rubberwhale1_584x388.png" "$work/in/day1/batch/"
+cp "$img/opencv_butterfly_493x356.jpg" "$work/in/day2/"
+cp "$img/opencv_smarties_413x356.png" "$work/in/skip/"
+echo "not an image" > "$work/in/day2/broken.png"
+echo "notes" > "$work/in/day2/readme.txt"
+
+# A directory: recursive, mirrored, images only, --exclude honoured, the broken file reported.
+"$TIDEMARK" mark "$work/in" -o "$work/out" --producer P1 --exclude skip --manifest "$work/m.jsonl" --json \
+  > "$work/run1.json" 2> "$work/err.txt"; rc=$?
+check "dir: exit 1 for the broken file" test $rc -eq 1
+check "dir: broken file named" grep -q "day2/broken.png" "$work/err.txt"
+check "dir: tree mirrored" test -f "$work/out/day1/batch/opencv_rubberwhale1_584x388.png" -a -f "$work/out/day2/opencv_butterfly_493x356.jpg"
+check "dir: excluded folder skipped" test ! -e "$work/out/skip"
+check "dir: non-images skipped" test ! -e "$work/out/day2/readme.txt"
+check "dir: no partial output for the broken file" test ! -e "$work/out/day2/broken.png"
+check "dir: no temporary files left" bash -c "! find '$work/out' -name '*.tmp*' | grep -q ."
+check "manifest: one line per file" test "$(wc -l < "$work/m.jsonl")" -eq 5
+check "manifest: hashes are the files' SHA-256" python3 -c "
+import hashlib, json
+for line in open('$work/m.jsonl'):
+    r = json.loads(line)
+    assert r['input_sha256'] == hashlib.sha256(open(r['input'], 'rb').read()).hexdigest()
+    if r['status'] == 'ok':
+        assert r['output_sha256'] == hashlib.sha256(open(r['output'], 'rb').read()).hexdigest()
+        assert r['produce_id'] and r['payload']
+    else:
+        assert 'broken.png' in r['input'] and r['error']"
+
+# Resume: done files are skipped; a file whose output went missing, and one a killed run wrote
+# but never recorded, are redone.
+rm "$work/out/day2/opencv_butterfly_493x356.jpg"
+grep -v orange "$work/m.jsonl" > "$work/m2.jsonl"  # as if killed after writing orange, before recording it
+"$TIDEMARK" mark "$work/in" -o "$work/out" --producer P1 --exclude skip --manifest "$work/m2.jsonl" --resume --json \
+  > "$work/run2.json" 2> /dev/null
+check "resume: done files skipped" test "$(grep -c '"status":"skipped"' "$work/run2.json")" -eq 2
+check "resume: missing output redone" grep -q '"path":"[^"]*butterfly[^"]*","payload"' "$work/run2.json"
+check "resume: unrecorded output redone" bash -c "grep orange '$work/run2.json' | grep -q '\"status\":\"ok\"'"
+check "resume: manifest now records every image" python3 -c "
+import json
+ok = {json.loads(l)['input'] for l in open('$work/m2.jsonl') if json.loads(l)['status'] == 'ok'}
+assert len(ok) == 4, ok"
+check "--resume needs --manifest" bash -c "! '$TIDEMARK' mark '$work/in' -o '$work/o3' --producer P1 --resume"
+
+# @list, stdin and quoted patterns; a missing input is reported and the others are done.
+printf '%s\n' "$img/opencv_orange_512x512.jpg" "# a comment" "$work/nope.jpg" > "$work/list.txt"
+"$TIDEMARK" embed @"$work/list.txt" -o "$work/o4/" > /dev/null 2> "$work/err.txt"; rc=$?
+check "@list: listed file marked" test -f "$work/o4/opencv_orange_512x512.jpg"
+check "@list: missing file reported, exit 1" bash -c "[ $rc -eq 1 ] && grep -q 'nope.jpg: no such file' '$work/err.txt'"
+echo "$img/opencv_messi5_548x342.jpg" | "$TIDEMARK" embed - -o "$work/o5/" > /dev/null
+check "stdin: listed file marked" test -f "$work/o5/opencv_messi5_548x342.jpg"
+"$TIDEMARK" detect "$work/out/day1/*.jpg" --json > "$work/d.json"
+check "pattern: expanded in sorted order" test "$(python3 -c "import json; print([json.loads(l)['path'].split('/')[-1] for l in open('$work/d.json')])")" = \
+  "['opencv_messi5_548x342.jpg', 'opencv_orange_512x512.jpg']"
+check "verify takes a directory" bash -c "'$TIDEMARK' verify '$work/out' --json | grep -c '\"suggested_label\"' | grep -qx 4"
+
+# An output that cannot be written (a file stands where a folder should be): clear errors,
+# exit 1, nothing left behind. As non-root, a read-only directory too.
+echo x > "$work/blocker"
+"$TIDEMARK" embed "$work/in/day1" -o "$work/blocker/sub/" > /dev/null 2> "$work/err.txt"; rc=$?
+check "unwritable: exit non-zero" test $rc -ne 0
+check "unwritable: names the path" grep -q "blocker" "$work/err.txt"
+check "unwritable: the blocking file untouched" test "$(cat "$work/blocker")" = x
+mkdir -p "$work/ro" && chmod a-w "$work/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  "$TIDEMARK" embed "$work/in/day1" -o "$work/ro/" 2> "$work/err.txt"; rc=$?
+  check "read-only: exit 1" test $rc -eq 1
+  check "read-only: names the output" grep -q "ro/" "$work/err.txt"
+  check "read-only: nothing written" test -z "$(find "$work/ro" -type f)"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
