@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "labels/visible_label.hpp"
 #include "common.hpp"
 #include "tidemark/key.hpp"
 #include "tidemark/params.hpp"
@@ -33,7 +34,10 @@ Runner setup_info(CLI::App& app) {
         {"backends", {{"cpu", {{"threads", std::thread::hardware_concurrency()}}},
                       {"cuda", {{"built", cuda_built}, {"devices", cuda_device_count()}}}}},
         {"codecs", {{"png", png_get_libpng_ver(nullptr)}, {"jpeg", std::to_string(LIBJPEG_TURBO_VERSION_NUMBER)}, {"webp", webp}}},
-        {"public_key_fingerprint", Key::public_default().fingerprint()}};
+        {"public_key_fingerprint", Key::public_default().fingerprint()},
+        {"labels", {{"metadata", "GB 45438 TC260:AIGC + IPTC DigitalSourceType in XMP (Exiv2)"},
+                    {"visible_font", labels::default_font_path()},
+                    {"foreign_marks", "invisible-watermark dwtDct: SD 1.x, SD 2.x, SDXL, FLUX.1"}}}};
     if (*json) {
       std::cout << j.dump() << "\n";
     } else {
@@ -41,7 +45,10 @@ Runner setup_info(CLI::App& app) {
                 << "  cpu backend   " << std::thread::hardware_concurrency() << " threads\n"
                 << "  cuda backend  " << (cuda_built ? "built, " + std::to_string(cuda_device_count()) + " device(s)" : "not built")
                 << "\n  codecs        PNG (libpng " << png_get_libpng_ver(nullptr) << "), JPEG (libjpeg-turbo), WebP (libwebp "
-                << webp << ")\n  public key    fingerprint " << Key::public_default().fingerprint() << "\n";
+                << webp << ")\n  public key    fingerprint " << Key::public_default().fingerprint()
+                << "\n  labels        GB 45438 AIGC + IPTC in XMP; visible label font "
+                << (labels::default_font_path().empty() ? "none found (install fonts-noto-cjk)" : labels::default_font_path())
+                << "\n  other marks   invisible-watermark dwtDct (SD 1.x, SD 2.x, SDXL, FLUX.1)\n";
     }
     return kExitOk;
   };
