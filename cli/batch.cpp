@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -68,6 +71,8 @@ class Progress {
 
 void BatchOptions::add_to(CLI::App& app) {
   app.add_option("--manifest", manifest, "Append one JSON line per file to this manifest (paths, SHA-256, status, error)");
+  app.add_option("--jobs", jobs, "Files processed at once (default: one per core; each is then marked on one thread)")
+      ->check(CLI::Range(0, 256));
   app.add_flag("--resume", resume,
                "With --manifest: skip files it records as done whose output is intact; redo the others, replacing "
                "outputs a killed run left unrecorded");
@@ -83,6 +88,38 @@ std::string file_sha256(const fs::path& path) {
   const auto d = h.finish();
   return detail::to_hex(d);
 }
+
+int BatchOptions::jobs_for(std::size_t inputs) const {
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  return int(std::max<std::size_t>(1, std::min<std::size_t>(inputs, jobs > 0 ? jobs : cores)));
+}
+
+namespace {
+
+// One file, on a worker thread: the record the manifest and the output lines get.
+json process(const InputFile& in, const std::map<std::string, json>& done, const BatchHooks& hooks) {
+  const std::string input = in.path.string();
+  if (auto it = done.find(input); it != done.end() && still_intact(it->second))
+    return {{"input", input}, {"status", "skipped"}, {"output", it->second["output"]}};
+  json record{{"input", input}};
+  try {
+    const fs::path out = hooks.output_of(in);
+    record["output"] = out.string();
+    record["input_sha256"] = file_sha256(in.path);
+    record.update(hooks.work(in, out));
+    record["output_sha256"] = file_sha256(out);
+    record["status"] = "ok";
+  } catch (const Error& e) {
+    record["status"] = "error";
+    record["error"] = e.what();
+  } catch (const std::exception& e) {  // e.g. a folder that cannot be created
+    record["status"] = "error";
+    record["error"] = input + ": " + e.what();
+  }
+  return record;
+}
+
+}  // namespace
 
 int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, const BatchOptions& o,
               bool json_lines, const BatchHooks& hooks) {
@@ -100,42 +137,67 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
     print_error(m);
     if (json_lines) std::cout << json{{"path", m.substr(0, m.find(':'))}, {"status", "error"}, {"error", m}}.dump() << "\n";
   }
-  Progress progress(inputs.size());
-  for (const auto& in : inputs) {
-    const std::string input = in.path.string();
-    if (auto it = done.find(input); it != done.end() && still_intact(it->second)) {
-      if (json_lines) std::cout << json{{"path", input}, {"status", "skipped"}, {"output", it->second["output"]}}.dump() << "\n";
-      progress.step(false);
-      continue;
+
+  // Workers take files in order, at most `window` ahead of the last one reported, so memory stays
+  // bounded however many files there are; results are reported in input order.
+  const std::size_t n = inputs.size(), jobs = std::size_t(o.jobs_for(n)), window = 2 * jobs;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<std::size_t, json> finished;
+  std::size_t next = 0, reported = 0;
+  std::vector<std::jthread> workers;
+  for (std::size_t w = 0; w < jobs; ++w)
+    workers.emplace_back([&] {
+      for (;;) {
+        std::size_t i;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return next >= n || next < reported + window; });
+          if (next >= n) return;
+          i = next++;
+        }
+        json record = process(inputs[i], done, hooks);
+        {
+          std::lock_guard lock(mutex);
+          finished.emplace(i, std::move(record));
+        }
+        changed.notify_all();
+      }
+    });
+
+  Progress progress(n);
+  while (reported < n) {
+    json record;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return finished.count(reported) > 0; });
+      record = std::move(finished.at(reported));
+      finished.erase(reported);
     }
-    json record{{"input", input}};
-    try {
-      const fs::path out = hooks.output_of(in);
-      record["output"] = out.string();
-      record["input_sha256"] = file_sha256(in.path);
-      record.update(hooks.work(in, out));
-      record["output_sha256"] = file_sha256(out);
-      record["status"] = "ok";
-    } catch (const Error& e) {
+    const std::string status = record["status"];
+    if (status == "error") {
       ++failed;
-      print_error(e.what());
-      record["status"] = "error";
-      record["error"] = e.what();
+      print_error(record["error"]);
     }
-    if (manifest.is_open()) {
+    if (manifest.is_open() && status != "skipped") {
       manifest << record.dump() << "\n";
       manifest.flush();  // a killed run leaves every finished file recorded
     }
     if (json_lines) {
       json line = record;
-      line["path"] = input;
+      line["path"] = record["input"];
       line.erase("input");
       std::cout << line.dump() << "\n";
-    } else if (record["status"] == "ok") {
+    } else if (status == "ok") {
       hooks.print_text(record);
     }
     std::cout.flush();
-    progress.step(record["status"] != "ok");
+    progress.step(status == "error");
+    {
+      std::lock_guard lock(mutex);
+      ++reported;
+    }
+    changed.notify_all();
   }
   return failed ? kExitSomeFailed : kExitOk;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The loop every writing command runs over its inputs: a failed file never stops the batch and
+// The loop every writing command runs over its inputs, several files at once (--jobs), results
+// reported in input order: a failed file never stops the batch and
 // never leaves a partial output (outputs are written atomically); a JSONL manifest records each
 // file (input and output paths and SHA-256, status, error, and what the command adds); --resume
 // skips files the manifest records as done whose output is still intact; a progress line on a
@@ -18,11 +19,14 @@ namespace tidemark::cli {
 struct BatchOptions {
   std::string manifest;
   bool resume = false;
+  int jobs = 0;  // files in flight at once; 0: one per core
   void add_to(CLI::App& app);
+  int jobs_for(std::size_t inputs) const;
 };
 
 struct BatchHooks {
-  // Processes one input and writes its output; returns what the manifest and --json add.
+  // Processes one input and writes its output; returns what the manifest and --json add. Called
+  // from several threads at once (one file each).
   std::function<nlohmann::json(const InputFile& in, const std::filesystem::path& out)> work;
   std::function<std::filesystem::path(const InputFile& in)> output_of;
   std::function<void(const nlohmann::json& record)> print_text;  // one line for people

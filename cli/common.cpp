@@ -83,14 +83,18 @@ void OutputOptions::prepare(std::size_t input_count, bool from_collection, const
   if (!output.empty() && in_place) throw Error(Status::InvalidArgument, std::string(command) + ": -o and --in-place exclude each other");
   to_directory_ = !in_place && (input_count > 1 || from_collection || std::filesystem::is_directory(output) ||
                                 output.ends_with('/'));
-  if (to_directory_) std::filesystem::create_directories(output);
+  std::error_code ec;
+  if (to_directory_ && !std::filesystem::create_directories(output, ec) && ec)
+    throw Error(Status::IoError, output + ": cannot create the output directory (" + ec.message() + ")");
 }
 
 std::filesystem::path OutputOptions::output_for(const InputFile& input) const {
   if (in_place) return input.path;
   if (!to_directory_) return output;
   const std::filesystem::path out = std::filesystem::path(output) / input.relative;
-  std::filesystem::create_directories(out.parent_path());
+  std::error_code ec;
+  if (!std::filesystem::create_directories(out.parent_path(), ec) && ec)
+    throw Error(Status::IoError, out.parent_path().string() + ": cannot create this output folder (" + ec.message() + ")");
   return out;
 }
 

@@ -69,6 +69,12 @@ check "pattern: expanded in sorted order" test "$(python3 -c "import json; print
   "['opencv_messi5_548x342.jpg', 'opencv_orange_512x512.jpg']"
 check "verify takes a directory" bash -c "'$TIDEMARK' verify '$work/out' --json | grep -c '\"suggested_label\"' | grep -qx 4"
 
+# Several files at once: the same bytes and the same report order as one at a time.
+"$TIDEMARK" embed "$work/in" -o "$work/j1" --exclude skip --jobs 1 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order1"
+"$TIDEMARK" embed "$work/in" -o "$work/j3" --exclude skip --jobs 3 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order3"
+check "jobs: report order is input order" cmp "$work/order1" "$work/order3"
+check "jobs: identical outputs" diff -r "$work/j1" "$work/j3"
+
 # An output that cannot be written (a file stands where a folder should be): clear errors,
 # exit 1, nothing left behind. As non-root, a read-only directory too.
 echo x > "$work/blocker"
@@ -76,6 +82,10 @@ echo x > "$work/blocker"
 check "unwritable: exit non-zero" test $rc -ne 0
 check "unwritable: names the path" grep -q "blocker" "$work/err.txt"
 check "unwritable: the blocking file untouched" test "$(cat "$work/blocker")" = x
+mkdir -p "$work/o6" && echo x > "$work/o6/day1"  # a file where the day1 output folder should go
+"$TIDEMARK" embed "$work/in" -o "$work/o6" --exclude skip > /dev/null 2> "$work/err.txt"; rc=$?
+check "blocked subfolder: its files reported, exit 1" bash -c "[ $rc -eq 1 ] && [ \$(grep -c 'o6/day1.*cannot create' '$work/err.txt') -eq 3 ]"
+check "blocked subfolder: the batch went on" test -f "$work/o6/day2/opencv_butterfly_493x356.jpg"
 mkdir -p "$work/ro" && chmod a-w "$work/ro"
 if [ "$(id -u)" -ne 0 ]; then
   "$TIDEMARK" embed "$work/in/day1" -o "$work/ro/" 2> "$work/err.txt"; rc=$?
