@@ -73,7 +73,7 @@ def main() -> None:
         (work / "iw").mkdir()
         jobs = [(str(f), str(work / "iw" / f.name)) for f in files]
         t0 = time.perf_counter()
-        with multiprocessing.Pool(cores) as pool:
+        with multiprocessing.get_context("spawn").Pool(cores) as pool:  # fork after OpenCV init can hang
             pool.map(iw_one, jobs, chunksize=4)
         iw = len(files) / (time.perf_counter() - t0)
 

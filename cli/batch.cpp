@@ -97,7 +97,7 @@ int BatchOptions::jobs_for(std::size_t inputs) const {
 namespace {
 
 // One file, on a worker thread: the record the manifest and the output lines get.
-json process(const InputFile& in, const std::map<std::string, json>& done, const BatchHooks& hooks) {
+json process(const InputFile& in, const std::map<std::string, json>& done, const BatchHooks& hooks, bool hashes) {
   const std::string input = in.path.string();
   if (auto it = done.find(input); it != done.end() && still_intact(it->second))
     return {{"input", input}, {"status", "skipped"}, {"output", it->second["output"]}};
@@ -105,9 +105,9 @@ json process(const InputFile& in, const std::map<std::string, json>& done, const
   try {
     const fs::path out = hooks.output_of(in);
     record["output"] = out.string();
-    record["input_sha256"] = file_sha256(in.path);
+    if (hashes) record["input_sha256"] = file_sha256(in.path);
     record.update(hooks.work(in, out));
-    record["output_sha256"] = file_sha256(out);
+    if (hashes) record["output_sha256"] = file_sha256(out);
     record["status"] = "ok";
   } catch (const Error& e) {
     record["status"] = "error";
@@ -138,6 +138,7 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
     if (json_lines) std::cout << json{{"path", m.substr(0, m.find(':'))}, {"status", "error"}, {"error", m}}.dump() << "\n";
   }
 
+  const bool hashes = manifest.is_open() || json_lines;  // hashing costs a read of both files
   // Workers take files in order, at most `window` ahead of the last one reported, so memory stays
   // bounded however many files there are; results are reported in input order.
   const std::size_t n = inputs.size(), jobs = std::size_t(o.jobs_for(n)), window = 2 * jobs;
@@ -156,7 +157,7 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
           if (next >= n) return;
           i = next++;
         }
-        json record = process(inputs[i], done, hooks);
+        json record = process(inputs[i], done, hooks, hashes);
         {
           std::lock_guard lock(mutex);
           finished.emplace(i, std::move(record));

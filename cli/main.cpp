@@ -1,4 +1,6 @@
 // tidemark: wires the subcommands and maps errors to exit codes.
+#include <malloc.h>
+
 #include <iostream>
 #include <map>
 
@@ -8,8 +10,16 @@
 
 int main(int argc, char** argv) {
   using namespace tidemark::cli;
+  // A batch allocates and frees the same few image-sized buffers for every file. By default glibc
+  // maps each from the kernel and unmaps it on free, so every file paid a fresh page fault per
+  // 4 KiB (a quarter of the time on 1080p JPEGs); keeping them in the heap costs at most a few
+  // hundred MB of retained memory per process.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   CLI::App app{
       "tidemark: invisible, keyed watermarks for AI-generated images that survive real-world handling.\n\n"
+      "  tidemark mark out/ -o labelled/ --producer CODE   watermark + GB 45438 label, a whole folder\n"
+      "  tidemark verify file.jpg                   every AI-content signal of a file\n"
       "  tidemark keygen -o my.key                  make a private key (mode 0600)\n"
       "  tidemark embed photo.jpg -o marked.jpg     mark with the public key, payload 0\n"
       "  tidemark embed *.png -o out/ --key-file my.key --payload 00000000000004d2\n"

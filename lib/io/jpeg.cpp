@@ -2,6 +2,7 @@
 // objects with destructors. APPn and COM segments are kept and written back on save.
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 // jpeglib.h needs size_t and FILE declared before it.
 #include <jpeglib.h>
 
@@ -120,23 +121,13 @@ struct Compressor {
   }
 };
 
-// JPEG holds 8-bit gray or RGB: drop alpha (the caller decides whether that is acceptable) and
-// reduce 16-bit samples.
-Image to_jpeg_layout(const Image& in) {
-  const int ch = in.channels() == 1 ? 1 : 3;
-  Image out(in.width(), in.height(), ch, SampleType::U8);
-  for (int y = 0; y < in.height(); ++y)
-    for (int x = 0; x < in.width(); ++x)
-      for (int k = 0; k < ch; ++k) {
-        const std::size_t i = (std::size_t(y) * in.width() + x) * in.channels() + k;
-        std::uint8_t v = in.type() == SampleType::U8
-                             ? in.bytes()[i]
-                             : static_cast<std::uint8_t>((reinterpret_cast<const std::uint16_t*>(in.bytes().data())[i] + 128) / 257);
-        out.bytes()[(std::size_t(y) * in.width() + x) * ch + k] = v;
-      }
+// JPEG holds 8-bit samples: 16-bit images are reduced (8-bit ones are written as they are).
+Image to_8bit(const Image& in) {
+  Image out(in.width(), in.height(), in.channels(), SampleType::U8);
+  const auto* src = reinterpret_cast<const std::uint16_t*>(in.bytes().data());
+  for (std::size_t i = 0; i < out.bytes().size(); ++i) out.bytes()[i] = static_cast<std::uint8_t>((src[i] + 128) / 257);
   return out;
 }
-
 }  // namespace
 
 ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits) {
@@ -185,7 +176,9 @@ std::vector<std::uint8_t> encode_jpeg(const ImageFile& f, int quality, const std
   if (quality < 1 || quality > 100) throw Error(Status::InvalidArgument, name + ": JPEG quality must be 1-100");
   if (f.image.channels() == 4)
     throw Error(Status::Unsupported, name + ": JPEG cannot store the alpha channel of this image; write .png or .webp");
-  const Image rgb = to_jpeg_layout(f.image);
+  std::optional<Image> reduced;
+  if (f.image.type() != SampleType::U8) reduced = to_8bit(f.image);
+  const Image& rgb = reduced ? *reduced : f.image;
   ErrorManager err{};
   Compressor c;
   c.c.err = jpeg_std_error(&err.pub);
