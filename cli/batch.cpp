@@ -1,6 +1,9 @@
 #include "batch.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <condition_variable>
@@ -65,6 +68,26 @@ class Progress {
   std::size_t total_, done_ = 0, failed_ = 0;
   bool enabled_;
   Clock::time_point start_ = Clock::now(), last_{};
+};
+
+// SIGINT / SIGTERM during a batch: finish the files in flight, record them, start no more.
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted.store(true); }
+
+struct InterruptGuard {
+  struct sigaction old_int {}, old_term {};
+  InterruptGuard() {
+    interrupted.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+  }
 };
 
 }  // namespace
@@ -146,6 +169,7 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
   std::condition_variable changed;
   std::map<std::size_t, json> finished;
   std::size_t next = 0, reported = 0;
+  const InterruptGuard guard;
   std::vector<std::jthread> workers;
   for (std::size_t w = 0; w < jobs; ++w)
     workers.emplace_back([&] {
@@ -153,8 +177,8 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
         std::size_t i;
         {
           std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return next >= n || next < reported + window; });
-          if (next >= n) return;
+          changed.wait(lock, [&] { return next >= n || interrupted || next < reported + window; });
+          if (next >= n || interrupted) return;
           i = next++;
         }
         json record = process(inputs[i], done, hooks, hashes);
@@ -171,7 +195,12 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
     json record;
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return finished.count(reported) > 0; });
+      // Interrupted: everything started is reported, then the loop ends (next stops moving).
+      changed.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished.count(reported) > 0; });
+      if (!finished.count(reported)) {
+        if (interrupted && reported == next) break;
+        continue;
+      }
       record = std::move(finished.at(reported));
       finished.erase(reported);
     }
@@ -199,6 +228,11 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
       ++reported;
     }
     changed.notify_all();
+  }
+  if (interrupted) {
+    std::fprintf(stderr, "\ntidemark: interrupted after %zu of %zu files%s\n", reported, n,
+                 manifest.is_open() ? "; run the same command with --resume to finish" : "");
+    return kExitInterrupted;
   }
   return failed ? kExitSomeFailed : kExitOk;
 }

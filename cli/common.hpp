@@ -62,6 +62,7 @@ double psnr(const Image& a, const Image& b);
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSomeFailed = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM during a batch: finished files recorded
 
 void print_error(const std::string& message);
 bool stdout_is_terminal();

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
       "Keys come from --key-file, --passphrase-file, or the environment (TIDEMARK_KEY: 64 hex digits,\n"
       "TIDEMARK_PASSPHRASE), never from the command line itself. Without one, the documented public key\n"
       "is used: anyone can then detect that the image is marked.\n\n"
-      "Exit codes: 0 every input processed (whatever was found), 1 some inputs failed, 2 usage error."};
+      "Exit codes: 0 every input processed (whatever was found), 1 some inputs failed, 2 usage error,\n"
+      "130 interrupted (files in flight finished and recorded; rerun with --resume)."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tidemark 0.1.0");
   std::map<CLI::App*, Runner> runners;
