@@ -154,12 +154,7 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
     manifest.open(o.manifest, std::ios::app);
     if (!manifest) throw Error(Status::IoError, o.manifest + ": cannot open the manifest for appending");
   }
-  int failed = 0;
-  for (const auto& m : missing) {
-    ++failed;
-    print_error(m);
-    if (json_lines) std::cout << json{{"path", m.substr(0, m.find(':'))}, {"status", "error"}, {"error", m}}.dump() << "\n";
-  }
+  int failed = report_missing(missing, json_lines, {{"status", "error"}});
 
   const bool hashes = manifest.is_open() || json_lines;  // hashing costs a read of both files
   // Workers take files in order, at most `window` ahead of the last one reported, so memory stays

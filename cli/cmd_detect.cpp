@@ -46,21 +46,12 @@ Runner setup_detect(CLI::App& app) {
     if (table) std::printf("%-12s %-16s %7s %9s  %s\n", "verdict", "payload", "z", "p-value", "file");
     std::vector<std::string> missing;
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
-    for (const auto& m : missing) {
-      ++failed;
-      print_error(m);
-      if (o->common.json) std::cout << nlohmann::json{{"path", m.substr(0, m.find(':'))}, {"error", m}}.dump() << "\n";
-    }
+    failed += report_missing(missing, o->common.json);
     for (const auto& input : inputs) {
       const std::string in = input.path.string();
       try {
         io::ImageFile file = io::load_image(in, o->common.limits());
-        DetectResult r;
-        try {
-          r = detector.detect(file.image.view());
-        } catch (const Error& e) {
-          throw Error(e.status(), in + ": " + e.what());  // the library does not know the file name
-        }
+        const DetectResult r = io::with_file_name(in, [&] { return detector.detect(file.image.view()); });
         if (o->common.json) {
           nlohmann::json j{{"path", in}};
           j.update(labels::detect_result_json(r));

@@ -72,12 +72,7 @@ Runner setup_embed(CLI::App& app) {
       o->out.check_writable(in.path, out);
       io::ImageFile file = io::load_image(in.path, o->common.limits());
       const Image original = file.image;
-      EmbedReport rep;
-      try {
-        rep = embedder.embed(file.image.view(), payload);
-      } catch (const Error& e) {
-        throw Error(e.status(), in.path.string() + ": " + e.what());  // the library does not know the file name
-      }
+      const EmbedReport rep = io::with_file_name(in.path, [&] { return embedder.embed(file.image.view(), payload); });
       const double q = psnr(original, file.image);
       io::save_image(out, file, save);
       return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};

@@ -88,11 +88,7 @@ Runner setup_verify(CLI::App& app) {
     int failed = 0;
     std::vector<std::string> missing;
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
-    for (const auto& m : missing) {
-      ++failed;
-      print_error(m);
-      if (o->common.json) std::cout << nlohmann::json{{"path", m.substr(0, m.find(':'))}, {"error", m}}.dump() << "\n";
-    }
+    failed += report_missing(missing, o->common.json);
     for (const auto& input : inputs) {
       const std::string in = input.path.string();
       try {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "common.hpp"
+
 namespace tidemark::cli {
 namespace fs = std::filesystem;
 namespace {
@@ -97,6 +99,17 @@ std::vector<InputFile> InputOptions::expand(std::vector<std::string>& missing) c
     }
   }
   return out;
+}
+
+int report_missing(const std::vector<std::string>& missing, bool json_lines, const nlohmann::json& extra) {
+  for (const auto& m : missing) {
+    print_error(m);
+    if (!json_lines) continue;
+    nlohmann::json line{{"path", m.substr(0, m.find(':'))}, {"error", m}};
+    if (!extra.is_null()) line.update(extra);
+    std::cout << line.dump() << "\n";
+  }
+  return int(missing.size());
 }
 
 }  // namespace tidemark::cli

@@ -5,6 +5,7 @@
 // so that outputs can mirror the input tree under -o DIR.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,9 @@ struct InputOptions {
   // True when an argument names a collection (directory, @LIST, -, pattern) rather than a file.
   bool names_collections() const;
 };
+
+// Names each input that named nothing on stderr (and as a JSON line with `extra` fields when
+// json_lines); returns how many there were.
+int report_missing(const std::vector<std::string>& missing, bool json_lines, const nlohmann::json& extra = {});
 
 }  // namespace tidemark::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tidemark/error.hpp"
 #include "tidemark/image_view.hpp"
 
 namespace tidemark::io {
@@ -68,6 +69,19 @@ ImageFile decode_webp(const std::vector<std::uint8_t>& bytes, const std::string&
 std::vector<std::uint8_t> encode_png(const ImageFile& file, const std::string& name);
 std::vector<std::uint8_t> encode_jpeg(const ImageFile& file, int quality, const std::string& name);
 std::vector<std::uint8_t> encode_webp(const ImageFile& file, int quality, bool lossless, const std::string& name);
+
+// Runs f(); a tidemark::Error it throws gets "<path>: " in front unless it already starts so.
+// The library's pixel functions do not know file names; callers that read a file add it.
+template <class F>
+auto with_file_name(const std::filesystem::path& path, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(path.string(), 0) == 0) throw;
+    throw Error(e.status(), path.string() + ": " + what);
+  }
+}
 
 // Shared by the codecs: refuse dimensions over the limit before any pixel buffer is allocated.
 void check_dimensions(std::uint64_t width, std::uint64_t height, const Limits& limits, const std::string& name);

@@ -5,21 +5,6 @@
 #include "tidemark/error.hpp"
 
 namespace tidemark::labels {
-namespace {
-
-template <class F>
-auto naming(const std::filesystem::path& path, F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    const std::string what = e.what();
-    if (what.rfind(path.string(), 0) == 0) throw;  // already names it
-    throw Error(e.status(), path.string() + ": " + what);
-  }
-}
-
-}  // namespace
-
 void check_request(const MarkRequest& r, const Key& key) {
   require_valid(first_write_label(r.producer, r.produce_id.empty() ? "x" : r.produce_id, r.label_value));
   if (r.sign && key.is_public_default())
@@ -46,7 +31,7 @@ MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::
                      const Embedder& embedder, const Key& key, const io::Limits& limits, const io::SaveOptions& save) {
   io::format_for_path(output);  // a bad extension fails before any work
   io::ImageFile file = io::load_image(input, limits);
-  const MarkResult result = naming(input, [&] { return mark_image(file, r, embedder, key); });
+  const MarkResult result = io::with_file_name(input, [&] { return mark_image(file, r, embedder, key); });
   io::save_image(output, file, save);
   const io::ImageFile back = io::load_image(output, limits);
   const FileLabels found = read_labels(back.metadata);

@@ -52,12 +52,7 @@ json verify_file(const std::filesystem::path& file_path, const std::vector<Keyed
   std::optional<DetectResult> best;
   const Key* best_key = nullptr;
   for (const auto& kd : detectors) {
-    DetectResult r;
-    try {
-      r = kd.detector.detect(file.image.view());
-    } catch (const Error& e) {
-      throw Error(e.status(), path + ": " + e.what());
-    }
+    const DetectResult r = io::with_file_name(file_path, [&] { return kd.detector.detect(file.image.view()); });
     if (!best || (r.detected && !best->detected) || (r.detected == best->detected && r.z > best->z)) {
       best = r;
       best_key = &kd.key;

@@ -30,17 +30,6 @@ io::Limits limits_with(std::uint64_t max_pixels) {
   return limits;
 }
 
-// The library does not know file names; errors from it get the path in front, as in the CLI.
-template <class F>
-auto naming(const fs::path& path, F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    const std::string what = e.what();
-    if (what.rfind(path.string(), 0) == 0) throw;
-    throw Error(e.status(), path.string() + ": " + what);
-  }
-}
 
 struct Marked {
   io::ImageFile file;
@@ -63,7 +52,7 @@ Marked mark_and_save(const Embedder& embedder, const fs::path& src, const fs::pa
                      int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
   check_destination(src, dst, overwrite, quality);
   Marked m{io::load_image(src, limits_with(max_pixels)), {}};
-  m.report = naming(src, [&] { return embedder.embed(m.file.image.view(), Payload{payload}); });
+  m.report = io::with_file_name(src, [&] { return embedder.embed(m.file.image.view(), Payload{payload}); });
   io::SaveOptions save;
   save.jpeg_quality = save.webp_quality = quality;
   save.webp_lossless = webp_lossless;
@@ -91,7 +80,7 @@ nb::dict embed_file(const Embedder& embedder, const fs::path& src, const fs::pat
 DetectResult detect_file(const Detector& detector, const fs::path& path, std::uint64_t max_pixels) {
   nb::gil_scoped_release unlocked;
   const io::ImageFile file = io::load_image(path, limits_with(max_pixels));
-  return naming(path, [&] { return detector.detect(file.image.view()); });
+  return io::with_file_name(path, [&] { return detector.detect(file.image.view()); });
 }
 #endif
 
