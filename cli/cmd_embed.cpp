@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
+#include "video.hpp"
 
 namespace tidemark::cli {
 namespace fs = std::filesystem;
@@ -19,9 +20,11 @@ struct EmbedOptions {
   std::string payload = "0000000000000000";
   double strength = EmbedParams{}.strength;
   double floor_ = EmbedParams{}.mask_floor;
+  CLI::Option* floor_option = nullptr;
   int quality = 95;
   bool webp_lossless = false;
   OutputOptions out;
+  VideoEncodeCliOptions video;
   KeyOptions key;
   CommonOptions common;
 };
@@ -31,19 +34,26 @@ struct EmbedOptions {
 Runner setup_embed(CLI::App& app) {
   auto o = std::make_shared<EmbedOptions>();
   app.description(
-      "Mark images with an invisible watermark carrying a 64-bit payload.\n"
+      "Mark images and videos with an invisible watermark carrying a 64-bit payload.\n"
       "One input and -o FILE writes that file; several inputs, directories, @LISTs or patterns write\n"
       "under -o DIR, mirroring the input tree.\n"
-      "The output format follows the output's extension; metadata (ICC, EXIF, XMP) is kept.");
-  o->inputs.add_to(app, "Images to mark (PNG, JPEG, WebP)");
+      "Images: the output format follows the output's extension; metadata (ICC, EXIF, XMP) is kept.\n"
+      "Videos (anything FFmpeg reads): the luma of every frame is marked with the video profile, which\n"
+      "follows the picture's motion so that the mark survives re-encoding; the clip is re-encoded\n"
+      "(--codec, --crf, --bitrate, --preset), audio, subtitles, timestamps, colour and rotation kept.\n"
+      "Example: tidemark embed clip.mp4 -o marked.mp4 --payload 00000000000000a1 --crf 18");
+  o->inputs.include.insert(o->inputs.include.end(), video_patterns().begin(), video_patterns().end());
+  o->inputs.add_to(app, "Images (PNG, JPEG, WebP) and videos (MP4, MOV, MKV, WebM, AVI, ...) to mark");
   o->batch.add_to(app);
   o->out.add_to(app, "marked");
   app.add_option("--payload", o->payload, "64-bit payload as 16 hex digits (default 0000000000000000)");
   app.add_option("--strength", o->strength, "Watermark strength (default 0.55; higher is more robust and more visible)")
       ->check(CLI::Range(0.05, 4.0));
-  app.add_option("--floor", o->floor_, "Strength floor in flat areas, grey levels (default 1.5)")->check(CLI::Range(0.25, 6.0));
+  o->floor_option = app.add_option("--floor", o->floor_, "Strength floor in flat areas, grey levels (default 1.5; videos 3)")
+                        ->check(CLI::Range(0.25, 6.0));
   app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
   app.add_flag("--webp-lossless", o->webp_lossless, "Write WebP losslessly");
+  o->video.add_to(app);
   o->key.add_to(app);
   o->common.add_to(app);
 
@@ -68,8 +78,23 @@ Runner setup_embed(CLI::App& app) {
     save.webp_lossless = o->webp_lossless;
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
+    VideoEmbedParams video_params;
+    video_params.embed.strength = params.strength;
+    if (o->floor_option->count()) video_params.embed.mask_floor = params.mask_floor;
+    video_params.embed.threads = o->common.threads;
+    video_params.cell_scale = o->video.cell_scale;
+    video_params.follow_motion = !o->video.frame_fixed;
+    const io::VideoEncodeOptions encode = o->video.encode_options();
+    const bool video_progress = inputs.size() == 1;
     hooks.work = [&](const InputFile& in, const fs::path& out) {
       o->out.check_writable(in.path, out);
+      if (io::is_video_path(in.path)) {
+        const io::VideoEmbedResult r = io::embed_video_file(
+            in.path, out, key, payload, video_params, encode, terminal_progress(in.path.string(), video_progress));
+        nlohmann::json j = embed_video_json(r);
+        j["payload"] = payload.to_hex();
+        return j;
+      }
       io::ImageFile file = io::load_image(in.path, o->common.limits());
       const Image original = file.image;
       const EmbedReport rep = io::with_file_name(in.path, [&] { return embedder.embed(file.image.view(), payload); });

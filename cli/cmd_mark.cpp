@@ -5,6 +5,7 @@
 
 #include "batch.hpp"
 #include "commands.hpp"
+#include "io/video/video_file.hpp"
 #include "common.hpp"
 #include "labels/mark_file.hpp"
 #include "tidemark/embedder.hpp"
@@ -102,6 +103,9 @@ Runner setup_mark(CLI::App& app) {
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     hooks.work = [&](const InputFile& in, const fs::path& out) {
+      if (io::is_video_path(in.path))
+        throw Error(Status::Unsupported, in.path.string() + ": video labels (MP4 AIGC metadata, burned-in text) are not "
+                                                             "supported yet; `tidemark embed` watermarks videos");
       o->out.check_writable(in.path, out);
       const labels::MarkResult r = labels::mark_file(in.path, out, request, embedder, key, o->common.limits(), save);
       nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "io/video/video_file.hpp"
 #include "inputs.hpp"
 #include "common.hpp"
 #include "labels/verify_file.hpp"
@@ -92,6 +93,8 @@ Runner setup_verify(CLI::App& app) {
     for (const auto& input : inputs) {
       const std::string in = input.path.string();
       try {
+        if (io::is_video_path(input.path))
+          throw Error(Status::Unsupported, in + ": verify reads images only for now; `tidemark detect` finds watermarks in videos");
         const json r = labels::verify_file(in, detectors, o->common.limits());
         if (o->common.json)
           std::cout << r.dump() << "\n";

@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include "io/video/video_file.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -106,7 +108,12 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
       throw Error(Status::InvalidArgument, out.string() + ": this is the input; use --in-place to replace inputs");
     if (!force) throw Error(Status::IoError, out.string() + ": exists; use --force to replace it");
   }
-  io::format_for_path(out);  // fail on a bad extension before any work
+  // Fail on a bad extension before any work; a video stays a video and an image an image.
+  const bool video_in = io::is_video_path(in), video_out = io::is_video_path(out);
+  if (video_in != video_out)
+    throw Error(Status::InvalidArgument, out.string() + ": " + (video_in ? "a video input needs a video output name (.mp4, .mov, .mkv, .webm, .avi)"
+                                                                         : "an image input needs an image output name (.png, .jpg, .webp)"));
+  if (!video_out) io::format_for_path(out);
 }
 
 namespace {

@@ -1,4 +1,5 @@
 // tidemark: wires the subcommands and maps errors to exit codes.
+#include "io/video/video_file.hpp"
 #include <malloc.h>
 
 #include <iostream>
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   // hundred MB of retained memory per process.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  tidemark::io::configure_libav_logging();
   CLI::App app{
       "tidemark: invisible, keyed watermarks for AI-generated images that survive real-world handling.\n\n"
       "  tidemark mark out/ -o labelled/ --producer CODE   watermark + GB 45438 label, a whole folder\n"

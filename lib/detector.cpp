@@ -1,5 +1,8 @@
 #include "tidemark/detector.hpp"
 
+#include <string>
+
+#include "core/ecc.hpp"
 #include "reference/detect_cpu.hpp"
 #include "tidemark/error.hpp"
 
@@ -32,6 +35,14 @@ DetectResult Detector::detect(const ImageView& image) const {
   if (image.space == MemorySpace::Device)
     throw Error(Status::Unsupported, "detect: device-resident images are not supported by this build's detector yet");
   return detail::detect_cpu(impl_->dk, impl_->params, image);
+}
+
+std::optional<Payload> decode_soft_bits(std::span<const float> soft_bits) {
+  if (soft_bits.size() != static_cast<std::size_t>(tm1::kCodedBits))
+    throw Error(Status::InvalidArgument, "decode_soft_bits: expected " + std::to_string(tm1::kCodedBits) + " soft bits");
+  const auto d = detail::decode_payload(soft_bits);
+  if (!d.crc_ok) return std::nullopt;
+  return Payload{d.user_bits};
 }
 
 }  // namespace tidemark

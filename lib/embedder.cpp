@@ -64,4 +64,13 @@ std::vector<EmbedReport> Embedder::embed_batch(std::span<const ImageView> images
   return reports;
 }
 
+void Embedder::embed_at(const ImageView& image, const Payload& payload, const TileGeometry& geometry) const {
+  check_embeddable(image);
+  if (!(geometry.scale >= 0.25 && geometry.scale <= 64))
+    throw Error(Status::InvalidArgument, "tile scale must be in [0.25, 64] image pixels per tile pixel");
+  if (image.space == MemorySpace::Device)
+    throw Error(Status::Unsupported, "embed_at: device-resident frames are not supported yet; pass host memory");
+  detail::embed_cpu_at(impl_->km, impl_->params, image, payload, geometry);
+}
+
 }  // namespace tidemark

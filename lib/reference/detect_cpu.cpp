@@ -102,6 +102,16 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
   best.z = -1e300;
   int tried = 0, extra_tests = 0;
   const auto levels = analysis_levels(image.width, image.height);
+  // Demodulates at the integer alignment; when that fails and the correlation peak says the tile
+  // sits between tile pixels (video marks follow motion by fractions of one), also at the
+  // sub-pixel alignment (one more CRC test).
+  auto demodulate_at = [&](const SyncResult& s) {
+    Demodulated d = demodulate(dk.km, s.aligned);
+    if (d.crc_ok || (std::abs(s.fx) < 0.2 && std::abs(s.fy) < 0.2)) return d;
+    ++extra_tests;
+    Demodulated f = demodulate(dk.km, shift_tile(s.oriented, s.dx + s.fx, s.dy + s.fy));
+    return f.crc_ok ? f : d;
+  };
   // Folds, syncs and decodes one geometry hypothesis; true when it yields a payload.
   auto verify = [&](const Candidate& c, int level, const Plane& residual, const Plane& yl, Plane& coarse_residual) {
     ++tried;
@@ -119,21 +129,21 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
     const Plane& r = large ? coarse_residual : residual;
     SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
-    Demodulated dem = demodulate(dk.km, sync.aligned);
+    Demodulated dem = demodulate_at(sync);
     if (!dem.crc_ok && sync.z > kRefineZ) {
       // Synchronised but not decoded: the geometry is close but not exact (on large images
       // analysed at a coarse level the spectrum cannot locate it finely). Polish it on the fold.
       Candidate polished = c;
       polished.fit = refine_on_fold(r, c.fit, dk, threads, extra_tests);
       const SyncResult s2 = sync_correlate(canonical_fold(r, polished.fit, threads).tile, dk.sync_conj);
-      const Demodulated d2 = demodulate(dk.km, s2.aligned);
+      const Demodulated d2 = demodulate_at(s2);
       if (s2.z > sync.z || d2.crc_ok) sync = s2, dem = d2;
       if (!dem.crc_ok && !large) {
         // Blurred or heavily recompressed images keep their chips only at lower frequencies:
         // demodulate the wider high-pass as well.
         if (coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
         const SyncResult s3 = sync_correlate(canonical_fold(coarse_residual, polished.fit, threads).tile, dk.sync_conj);
-        const Demodulated d3 = demodulate(dk.km, s3.aligned);
+        const Demodulated d3 = demodulate_at(s3);
         ++extra_tests;
         if (d3.crc_ok && s3.z > kPayloadZ) sync = s3, dem = d3;
       }
@@ -142,6 +152,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     if (payload_ok || sync.z > best.z) {
       best.z = sync.z;
       best.decoded_bits = Payload{dem.user_bits};
+      best.soft_bits = std::move(dem.soft);
       describe(best, c, level);
       if (payload_ok) best.payload = Payload{dem.user_bits};
     }
@@ -155,10 +166,15 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     if (level == levels.front()) {
       // Fast path: the geometry the embedder used on an image of this size (no resize, rotation
       // or crop; re-encoding and colour edits are fine). One fold instead of a spectrum search.
-      Candidate direct;
-      direct.scale = detail::tile_scale_for(image.width, image.height) / level;
-      direct.fit = Affine{1.0 / direct.scale, 0.0, 0.0, 1.0 / direct.scale};
-      if (verify(direct, level, residual, yl, coarse_residual)) break;
+      std::vector<double> direct_scales{detail::tile_scale_for(image.width, image.height)};
+      if (params.expected_scale) direct_scales.insert(direct_scales.begin(), *params.expected_scale);
+      for (double s : direct_scales) {
+        Candidate direct;
+        direct.scale = s / level;
+        direct.fit = Affine{1.0 / direct.scale, 0.0, 0.0, 1.0 / direct.scale};
+        if ((found = verify(direct, level, residual, yl, coarse_residual))) break;
+      }
+      if (found) break;
     }
     const Spectrum spec = whitened_spectrum(residual, kJpegBlock / level, threads);
     // The coarser level repeats only the similarity pass: it is there for crops of large images.

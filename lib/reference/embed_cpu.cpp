@@ -1,6 +1,7 @@
 #include "embed_cpu.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -72,28 +73,38 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
   report.tile_scale = tile_scale_for(img.width, img.height);
   std::uint32_t seed = p.offset_seed.value_or(0);
   content_offset(km, img, p.offset_seed ? &seed : nullptr, report.offset_x, report.offset_y);
+  embed_cpu_at(km, p, img, payload, {report.tile_scale, double(report.offset_x), double(report.offset_y)});
+  return report;
+}
 
+void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& img, const Payload& payload,
+                  const TileGeometry& geometry) {
   const int threads = p.threads;
   Plane y = luminance(img, threads);
   Plane mask = texture_mask(y, static_cast<float>(p.mask_floor), static_cast<float>(p.mask_ceiling), threads);
   const auto tile = km.tile(payload.value);
-  const float g = static_cast<float>(report.tile_scale);
+  const float g = static_cast<float>(geometry.scale);
   const float strength = static_cast<float>(p.strength);
-  const int ox = report.offset_x, oy = report.offset_y;
+  const float ox = static_cast<float>(geometry.offset_x), oy = static_cast<float>(geometry.offset_y);
+  // The image path (scale 1, whole offsets) reads the tile without interpolation.
+  const bool exact = g == 1.0f && ox == std::floor(ox) && oy == std::floor(oy);
+  auto coord = [&](int v, float o) {
+    return exact ? shared::tile_coord(v, 1.0f, static_cast<int>(o), tm1::kTile)
+                 : shared::tile_coord_interpolated(v, g, o, tm1::kTile);
+  };
 
   // Column coordinates are the same on every row, and per row the vertical interpolation of the
   // tile and of the mask is done once; the per-pixel work is then two horizontal lerps.
   const int w2 = mask.width, h2 = mask.height;
   std::vector<shared::TileCoord> tile_cols(img.width), mask_cols(img.width);
   for (int x = 0; x < img.width; ++x) {
-    tile_cols[x] = shared::tile_coord(x, g, ox, tm1::kTile);
+    tile_cols[x] = coord(x, ox);
     mask_cols[x] = shared::mask_coord(x, w2);
   }
-  const bool exact = g == 1.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
     std::vector<float> tile_row(tm1::kTile), mask_row(w2), delta(std::size_t(img.width) * img.channels);
     for (int yy = y0; yy < y1; ++yy) {
-      const shared::TileCoord ty = shared::tile_coord(yy, g, oy, tm1::kTile), my = shared::mask_coord(yy, h2);
+      const shared::TileCoord ty = coord(yy, oy), my = shared::mask_coord(yy, h2);
       const float* t0 = tile.data() + ty.i0 * tm1::kTile;
       const float* t1 = tile.data() + ty.i1 * tm1::kTile;
       for (int i = 0; i < tm1::kTile; ++i) tile_row[i] = exact ? t0[i] : shared::lerp2(t0[i], t1[i], ty.f);
@@ -107,7 +118,6 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
       else add_samples_u16(img.row<std::uint16_t>(yy), delta.data(), samples);
     }
   });
-  return report;
 }
 
 }  // namespace tidemark::detail

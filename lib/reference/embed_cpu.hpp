@@ -12,5 +12,9 @@ void content_offset(const KeyMaterial& km, const ImageView& image, std::uint32_t
 
 EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& params, const ImageView& image,
                       const Payload& payload);
+// The same with the tile's scale and (fractional) offset given: video frames whose tile follows
+// the picture's motion.
+void embed_cpu_at(const KeyMaterial& km, const EmbedParams& params, const ImageView& image, const Payload& payload,
+                  const TileGeometry& geometry);
 
 }  // namespace tidemark::detail

@@ -121,6 +121,14 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
       best.z = z;
       best.dx = arg % P;
       best.dy = arg / P;
+      auto at = [&](int x, int y) { return double(f[((y + P) % P) * P + (x + P) % P].real()); };
+      auto parabolic = [](double l, double c, double r) {
+        const double d = l - 2 * c + r;
+        return d < 0 ? std::clamp(0.5 * (l - r) / d, -0.5, 0.5) : 0.0;
+      };
+      best.fx = parabolic(at(best.dx - 1, best.dy), peak, at(best.dx + 1, best.dy));
+      best.fy = parabolic(at(best.dx, best.dy - 1), peak, at(best.dx, best.dy + 1));
+      best.oriented = t;
       best.rotated180 = rot;
       best.aligned = Plane(P, P);
       for (int yy = 0; yy < P; ++yy)
@@ -128,6 +136,21 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
     }
   }
   return best;
+}
+
+Plane shift_tile(const Plane& t, double sx, double sy) {
+  Plane out(P, P);
+  const double bx = std::floor(sx), by = std::floor(sy);
+  const float wx = static_cast<float>(sx - bx), wy = static_cast<float>(sy - by);
+  const int ix = ((static_cast<int>(bx) % P) + P) % P, iy = ((static_cast<int>(by) % P) + P) % P;
+  for (int y = 0; y < P; ++y) {
+    const int y0 = (y + iy) % P, y1 = (y0 + 1) % P;
+    for (int x = 0; x < P; ++x) {
+      const int x0 = (x + ix) % P, x1 = (x0 + 1) % P;
+      out.at(x, y) = (1 - wy) * ((1 - wx) * t.at(x0, y0) + wx * t.at(x1, y0)) + wy * ((1 - wx) * t.at(x0, y1) + wx * t.at(x1, y1));
+    }
+  }
+  return out;
 }
 
 Demodulated demodulate(const KeyMaterial& km, const Plane& aligned) {
@@ -143,7 +166,7 @@ Demodulated demodulate(const KeyMaterial& km, const Plane& aligned) {
   const float inv = static_cast<float>(1.0 / (std::sqrt(s2 / soft.size()) + 1e-12));
   for (float& v : soft) v *= inv;
   const auto d = decode_payload(soft);
-  return {d.user_bits, d.crc_ok};
+  return {d.user_bits, d.crc_ok, std::move(soft)};
 }
 
 }  // namespace tidemark::detail

@@ -30,12 +30,19 @@ struct SyncResult {
   int dx = 0, dy = 0;
   bool rotated180 = false;
   Plane aligned;  // folded tile shifted (and rotated) so that sync chips sit at their home cells
+  // Sub-pixel part of the translation (parabolic fit of the correlation peak), and the folded
+  // tile after the rotation only: video marks move by fractions of a tile pixel.
+  double fx = 0, fy = 0;
+  Plane oriented;
 };
+// The folded tile shifted by (sx, sy) tile pixels with bilinear interpolation and wrap-around.
+Plane shift_tile(const Plane& tile, double sx, double sy);
 SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj);
 
 struct Demodulated {
   std::uint64_t user_bits = 0;
   bool crc_ok = false;
+  std::vector<float> soft;  // unit-RMS soft coded bits (> 0: bit 1), for combining frames
 };
 Demodulated demodulate(const KeyMaterial& km, const Plane& aligned);
 

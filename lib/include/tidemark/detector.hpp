@@ -1,6 +1,8 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "tidemark/image_view.hpp"
 #include "tidemark/key.hpp"
@@ -25,7 +27,13 @@ struct DetectResult {
   double aspect = 1.0;
   bool mirrored = false;
   int candidates_tried = 0;
+  // The best candidate's soft coded bits (unit RMS, > 0 means 1): frames of one video can be
+  // summed and decoded together (decode_soft_bits).
+  std::vector<float> soft_bits;
 };
+
+// Soft Viterbi + CRC over summed soft coded bits; the payload when the CRC passes.
+std::optional<Payload> decode_soft_bits(std::span<const float> soft_bits);
 
 class Detector {
  public:

@@ -10,6 +10,13 @@
 
 namespace tidemark {
 
+// Where the tile lies on an image: image pixels per tile pixel, and the shift in tile pixels
+// (fractional for video frames, whose tile follows the picture's motion).
+struct TileGeometry {
+  double scale = 1.0;
+  double offset_x = 0.0, offset_y = 0.0;
+};
+
 struct EmbedReport {
   double tile_scale = 1.0;  // image pixels per tile pixel
   int offset_x = 0, offset_y = 0;
@@ -29,6 +36,9 @@ class Embedder {
   // Many images (any sizes; host or device views) in one call: on the CUDA backend they are
   // queued on one stream with a single synchronisation; on the CPU one after another.
   std::vector<EmbedReport> embed_batch(std::span<const ImageView> images, std::span<const Payload> payloads) const;
+  // Marks with the geometry given instead of the one derived from the image (the video profile
+  // draws its tile larger and moves it with the picture). Host images on the CPU reference.
+  void embed_at(const ImageView& image, const Payload& payload, const TileGeometry& geometry) const;
   Backend backend() const;
 
   struct Impl;

@@ -44,6 +44,9 @@ struct DetectParams {
   bool aspect_pass = true;  // second search pass over aspect ratios 0.75-1.33 when the first fails
   bool mirror = true;       // also consider a horizontally mirrored mark (costs a search, no FFT)
   int candidates = 3;       // template candidates carried to fold and sync
+  // Image pixels per tile pixel to try first, before any search, besides the image profile's own
+  // (the video detector passes the video profile's scale).
+  std::optional<double> expected_scale;
   int threads = 0;
 };
 

@@ -23,11 +23,15 @@ struct TileCoord {
   float f;
 };
 
-TM_HD TileCoord tile_coord(int x, float scale, int offset, int period) {
-  if (scale == 1.0f) return {(x + offset) % period, 0, 0.0f};
+// Fractional offsets (video frames whose tile follows the picture's motion) always interpolate.
+TM_HD TileCoord tile_coord_interpolated(int x, float scale, float offset, int period) {
   const float u = wrap_tile((x + 0.5f) / scale - 0.5f + offset, period);
   const int i0 = static_cast<int>(u);
   return {i0, i0 + 1 == period ? 0 : i0 + 1, u - i0};
+}
+TM_HD TileCoord tile_coord(int x, float scale, int offset, int period) {
+  if (scale == 1.0f) return {(x + offset) % period, 0, 0.0f};
+  return tile_coord_interpolated(x, scale, static_cast<float>(offset), period);
 }
 
 // Bilinear interpolation, vertical first: a row of vertically interpolated values can then be

@@ -1,0 +1,51 @@
+#include "av_handles.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+#include "video_file.hpp"
+
+namespace tidemark::io {
+
+void configure_libav_logging() {
+  int level = AV_LOG_FATAL;
+  if (const char* env = std::getenv("TIDEMARK_LIBAV_LOG")) {
+    if (!std::strcmp(env, "error")) level = AV_LOG_ERROR;
+    else if (!std::strcmp(env, "warning")) level = AV_LOG_WARNING;
+    else if (!std::strcmp(env, "info")) level = AV_LOG_INFO;
+    else if (!std::strcmp(env, "debug")) level = AV_LOG_DEBUG;
+  }
+  av_log_set_level(level);
+}
+
+}  // namespace tidemark::io
+
+namespace tidemark::io::av {
+
+FramePtr make_frame() {
+  FramePtr f(av_frame_alloc());
+  if (!f) throw Error(Status::Internal, "out of memory allocating a video frame");
+  return f;
+}
+PacketPtr make_packet() {
+  PacketPtr p(av_packet_alloc());
+  if (!p) throw Error(Status::Internal, "out of memory allocating a packet");
+  return p;
+}
+
+std::string error_text(int averr) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(averr, buf, sizeof buf);
+  return buf;
+}
+
+int check(int averr, const std::string& name, const char* what, Status status) {
+  if (averr < 0) throw Error(status, name + ": " + what + ": " + error_text(averr));
+  return averr;
+}
+
+}  // namespace tidemark::io::av

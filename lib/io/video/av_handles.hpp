@@ -1,0 +1,53 @@
+#pragma once
+// Owning handles for libav objects, and errors that carry libav's own explanation.
+#include <memory>
+#include <string>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/frame.h>
+#include <libswscale/swscale.h>
+}
+
+#include "tidemark/error.hpp"
+
+namespace tidemark::io::av {
+
+struct InputCloser {
+  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+};
+struct OutputCloser {
+  void operator()(AVFormatContext* c) const {
+    if (c && !(c->oformat->flags & AVFMT_NOFILE) && c->pb) avio_closep(&c->pb);
+    avformat_free_context(c);
+  }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct SwsFreer {
+  void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+
+using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
+using OutputPtr = std::unique_ptr<AVFormatContext, OutputCloser>;
+using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
+using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsFreer>;
+
+FramePtr make_frame();
+PacketPtr make_packet();
+
+std::string error_text(int averr);
+// Throws Error(status, "<name>: <what>: <libav's message>") when averr < 0.
+int check(int averr, const std::string& name, const char* what, Status status = Status::DecodeError);
+
+}  // namespace tidemark::io::av

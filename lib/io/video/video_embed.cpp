@@ -1,0 +1,352 @@
+// embed_video_file: decode -> mark -> encode as three threads joined by bounded queues; streams
+// other than the marked video are copied packet by packet.
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+extern "C" {
+#include <libavutil/display.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+}
+
+#include "bounded_queue.hpp"
+#include "temp_output.hpp"
+#include "video_input.hpp"
+
+namespace tidemark::io {
+namespace {
+
+constexpr std::size_t kQueueFrames = 6;  // per stage: a few frames in flight, memory stays flat
+
+bool has_private_option(AVCodecContext* ctx, const char* name) {
+  return ctx->priv_data && av_opt_find(ctx->priv_data, name, nullptr, 0, 0) != nullptr;
+}
+
+// The pixel format we encode and mark in: the input's own when the encoder takes it and its luma
+// can be marked directly, else the encoder's closest format that can.
+AVPixelFormat choose_pixel_format(const AVCodec* enc, AVPixelFormat src) {
+  const bool src_ok = luma_bit_depth(src).has_value();
+  if (!enc->pix_fmts) return src_ok ? src : AV_PIX_FMT_YUV420P;
+  std::vector<AVPixelFormat> usable;
+  for (const AVPixelFormat* p = enc->pix_fmts; *p != AV_PIX_FMT_NONE; ++p) {
+    if (*p == src && src_ok) return src;
+    if (luma_bit_depth(*p)) usable.push_back(*p);
+  }
+  if (usable.empty()) return AV_PIX_FMT_NONE;
+  usable.push_back(AV_PIX_FMT_NONE);
+  return avcodec_find_best_pix_fmt_of_list(usable.data(), src, 0, nullptr);
+}
+
+void copy_stream_side_data(const AVStream* in, AVStream* out) {
+#if LIBAVFORMAT_VERSION_MAJOR < 61
+  for (int i = 0; i < in->nb_side_data; ++i) {
+    const AVPacketSideData& sd = in->side_data[i];
+    if (sd.type == AV_PKT_DATA_CPB_PROPERTIES) continue;  // describes the old encode
+    std::uint8_t* dst = av_stream_new_side_data(out, sd.type, sd.size);
+    if (dst) std::memcpy(dst, sd.data, sd.size);
+  }
+#else
+  for (int i = 0; i < in->codecpar->nb_coded_side_data; ++i) {
+    const AVPacketSideData& sd = in->codecpar->coded_side_data[i];
+    if (sd.type == AV_PKT_DATA_CPB_PROPERTIES) continue;
+    AVPacketSideData* dst = av_packet_side_data_new(&out->codecpar->coded_side_data, &out->codecpar->nb_coded_side_data,
+                                                    sd.type, sd.size, 0);
+    if (dst) std::memcpy(dst->data, sd.data, sd.size);
+  }
+#endif
+}
+
+void copy_metadata(AVDictionary** dst, const AVDictionary* src) {
+  av_dict_copy(dst, src, 0);
+  av_dict_set(dst, "encoder", nullptr, 0);  // the muxer names the new encoder
+}
+
+// Luma PSNR of a marked plane against its original (8-bit scale).
+double plane_psnr(const ImageView& before, const ImageView& after, int bit_depth) {
+  double se = 0;
+  for (int y = 0; y < before.height; ++y)
+    for (int x = 0; x < before.width; ++x) {
+      const double d = before.type == SampleType::U8
+                           ? double(before.row<const std::uint8_t>(y)[x]) - after.row<const std::uint8_t>(y)[x]
+                           : double(before.row<const std::uint16_t>(y)[x]) - after.row<const std::uint16_t>(y)[x];
+      se += d * d;
+    }
+  const double top = bit_depth == 8 ? 255.0 : double((1 << std::min(bit_depth, 16)) - 1);
+  const double mse = se / (double(before.width) * before.height);
+  return mse <= 0 ? 100.0 : std::min(100.0, 10 * std::log10(top * top / mse));
+}
+
+struct Pipeline {
+  Pipeline(VideoInput& input, std::string name) : in(input), out_name(std::move(name)) {}
+  VideoInput& in;
+  std::string out_name;
+  av::OutputPtr out;
+  av::CodecPtr enc;
+  AVStream* out_video = nullptr;
+  std::vector<int> stream_map;  // input stream -> output stream, -1 when dropped
+  av::SwsPtr sws;
+  AVPixelFormat pix_fmt = AV_PIX_FMT_NONE;
+  int bit_depth = 8;
+  std::int64_t last_pts = AV_NOPTS_VALUE;
+  av::PacketPtr enc_pkt = av::make_packet();
+
+  // Converted (or made writable) frame in the encoder's format.
+  av::FramePtr prepare(av::FramePtr f) {
+    if (f->format == pix_fmt && f->width == enc->width && f->height == enc->height) {
+      av::check(av_frame_make_writable(f.get()), in.name(), "cannot copy a decoded frame", Status::Internal);
+      return f;
+    }
+    if (f->width != enc->width || f->height != enc->height)
+      throw Error(Status::Unsupported, in.name() + ": the frame size changes mid-stream (" + std::to_string(enc->width) +
+                                           "x" + std::to_string(enc->height) + " -> " + std::to_string(f->width) + "x" +
+                                           std::to_string(f->height) + ")");
+    sws.reset(sws_getCachedContext(sws.release(), f->width, f->height, AVPixelFormat(f->format), enc->width, enc->height,
+                                   pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));
+    if (!sws) throw Error(Status::Unsupported, in.name() + ": cannot convert its pixel format for the encoder");
+    auto g = av::make_frame();
+    g->format = pix_fmt, g->width = enc->width, g->height = enc->height;
+    av::check(av_frame_get_buffer(g.get(), 0), in.name(), "out of memory", Status::Internal);
+    av::check(av_frame_copy_props(g.get(), f.get()), in.name(), "frame properties", Status::Internal);
+    sws_scale(sws.get(), f->data, f->linesize, 0, f->height, g->data, g->linesize);
+    return g;
+  }
+
+  void write_packet(AVPacket* pkt) {
+    av::check(av_interleaved_write_frame(out.get(), pkt), out_name, "cannot write", Status::IoError);
+  }
+
+  void drain_encoder() {
+    for (;;) {
+      const int rc = avcodec_receive_packet(enc.get(), enc_pkt.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+      av::check(rc, out_name, "video encoder failed", Status::Internal);
+      av_packet_rescale_ts(enc_pkt.get(), enc->time_base, out_video->time_base);
+      enc_pkt->stream_index = out_video->index;
+      write_packet(enc_pkt.get());
+    }
+  }
+
+  void encode(AVFrame* f) {
+    if (f) {
+      std::int64_t pts = f->best_effort_timestamp;
+      if (pts == AV_NOPTS_VALUE || (last_pts != AV_NOPTS_VALUE && pts <= last_pts))
+        pts = last_pts == AV_NOPTS_VALUE ? 0 : last_pts + 1;  // encoders need strictly rising timestamps
+      f->pts = last_pts = pts;
+      f->pict_type = AV_PICTURE_TYPE_NONE;  // let the encoder choose its own frame types
+    }
+    av::check(avcodec_send_frame(enc.get(), f), out_name, "video encoder failed", Status::Internal);
+    drain_encoder();
+  }
+
+  void copy_packet(AVPacket* pkt) {
+    const int target = stream_map[pkt->stream_index];
+    if (target < 0) return;
+    av_packet_rescale_ts(pkt, in.format()->streams[pkt->stream_index]->time_base, out->streams[target]->time_base);
+    pkt->stream_index = target;
+    pkt->pos = -1;
+    write_packet(pkt);
+  }
+};
+
+}  // namespace
+
+VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
+                                  const Key& key, const Payload& payload, const VideoEmbedParams& params,
+                                  const VideoEncodeOptions& encode, const VideoProgressFn& progress,
+                                  const VideoLimits& limits) {
+  std::error_code ec;
+  if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec))
+    throw Error(Status::InvalidArgument, output.string() + ": refusing to overwrite the input");
+  const AVOutputFormat* ofmt = av_guess_format(nullptr, output.string().c_str(), nullptr);
+  if (!ofmt)
+    throw Error(Status::InvalidArgument, output.string() + ": cannot tell the container from the name (use .mp4, .mov, .mkv, .webm or .avi)");
+  const AVCodec* codec = avcodec_find_encoder_by_name(encode.codec.c_str());
+  if (!codec || codec->type != AVMEDIA_TYPE_VIDEO)
+    throw Error(Status::InvalidArgument, "unknown video encoder '" + encode.codec + "' (try libx264, libx265, libvpx-vp9, libaom-av1)");
+  if (avformat_query_codec(ofmt, codec->id, FF_COMPLIANCE_NORMAL) == 0)
+    throw Error(Status::InvalidArgument, output.string() + ": the " + ofmt->name + " container cannot hold " + codec->name);
+
+  const auto started = std::chrono::steady_clock::now();
+  VideoInput in(input, limits, false);
+  Pipeline pl(in, output.string());
+
+  // Read up to the first frame: the encoder is set up from what the decoder actually delivers.
+  std::vector<VideoInput::Item> head;
+  for (VideoInput::Item item; in.next(item);) {
+    const bool frame = item.frame != nullptr;
+    head.push_back(std::move(item));
+    if (frame) break;
+  }
+  const AVFrame& first = *head.back().frame;
+  pl.pix_fmt = choose_pixel_format(codec, AVPixelFormat(first.format));
+  if (pl.pix_fmt == AV_PIX_FMT_NONE)
+    throw Error(Status::Unsupported, std::string("encoder ") + codec->name + " offers no pixel format with a luma plane");
+  pl.bit_depth = *luma_bit_depth(pl.pix_fmt);
+
+  TempOutput temp(output);
+  AVFormatContext* raw = nullptr;
+  av::check(avformat_alloc_output_context2(&raw, ofmt, nullptr, temp.path().string().c_str()), pl.out_name,
+            "cannot create the output", Status::IoError);
+  pl.out.reset(raw);
+
+  // Encoder: same size, timing and colour description as the input.
+  AVStream* in_st = in.video_stream();
+  pl.enc.reset(avcodec_alloc_context3(codec));
+  AVCodecContext* e = pl.enc.get();
+  e->width = first.width, e->height = first.height, e->pix_fmt = pl.pix_fmt;
+  e->sample_aspect_ratio = first.sample_aspect_ratio.num ? first.sample_aspect_ratio : in_st->sample_aspect_ratio;
+  e->time_base = in_st->time_base;
+  e->framerate = av_guess_frame_rate(in.format(), in_st, nullptr);
+  const bool converted = pl.pix_fmt != first.format;
+  const AVPixFmtDescriptor* src_desc = av_pix_fmt_desc_get(AVPixelFormat(first.format));
+  const bool from_rgb = src_desc && (src_desc->flags & AV_PIX_FMT_FLAG_RGB);
+  e->color_range = from_rgb ? AVCOL_RANGE_MPEG : first.color_range;
+  e->colorspace = from_rgb ? AVCOL_SPC_SMPTE170M : first.colorspace;
+  e->color_primaries = first.color_primaries;
+  e->color_trc = first.color_trc;
+  e->chroma_sample_location = converted ? AVCHROMA_LOC_UNSPECIFIED : first.chroma_location;
+  e->field_order = in.decoder()->field_order;
+  e->thread_count = 0;
+  if (pl.out->oformat->flags & AVFMT_GLOBALHEADER) e->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (encode.bitrate) {
+    e->bit_rate = *encode.bitrate;
+  } else if (has_private_option(e, "crf")) {
+    av::check(av_opt_set_int(e->priv_data, "crf", encode.crf.value_or(18), 0), pl.out_name, "bad --crf",
+              Status::InvalidArgument);
+  } else if (encode.crf) {
+    throw Error(Status::InvalidArgument, std::string("encoder ") + codec->name + " has no CRF setting: use a bitrate");
+  }
+  if (!encode.preset.empty()) {
+    if (!has_private_option(e, "preset"))
+      throw Error(Status::InvalidArgument, std::string("encoder ") + codec->name + " has no preset setting");
+    av::check(av_opt_set(e->priv_data, "preset", encode.preset.c_str(), 0), pl.out_name,
+              ("unknown preset '" + encode.preset + "'").c_str(), Status::InvalidArgument);
+  }
+  av::check(avcodec_open2(e, codec, nullptr), pl.out_name, "cannot open the encoder", Status::Unsupported);
+
+  // Streams: the marked video where it was, the others copied when the container can hold them.
+  VideoEmbedResult result;
+  pl.stream_map.assign(in.format()->nb_streams, -1);
+  for (unsigned i = 0; i < in.format()->nb_streams; ++i) {
+    AVStream* src = in.format()->streams[i];
+    const AVCodecParameters* par = src->codecpar;
+    if (int(i) != in.video_index()) {
+      const bool copyable = par->codec_type == AVMEDIA_TYPE_AUDIO || par->codec_type == AVMEDIA_TYPE_SUBTITLE ||
+                            par->codec_type == AVMEDIA_TYPE_DATA || par->codec_type == AVMEDIA_TYPE_ATTACHMENT;
+      if (!copyable || par->codec_id == AV_CODEC_ID_NONE ||
+          avformat_query_codec(pl.out->oformat, par->codec_id, FF_COMPLIANCE_NORMAL) == 0) {
+        ++result.streams_dropped;
+        continue;
+      }
+    }
+    AVStream* dst = avformat_new_stream(pl.out.get(), nullptr);
+    if (!dst) throw Error(Status::Internal, pl.out_name + ": out of memory");
+    if (int(i) == in.video_index()) {
+      av::check(avcodec_parameters_from_context(dst->codecpar, e), pl.out_name, "encoder parameters", Status::Internal);
+      dst->time_base = e->time_base;
+      dst->avg_frame_rate = e->framerate;
+      pl.out_video = dst;
+    } else {
+      av::check(avcodec_parameters_copy(dst->codecpar, par), pl.out_name, "stream parameters", Status::Internal);
+      dst->codecpar->codec_tag = 0;
+      dst->time_base = src->time_base;
+      ++result.streams_copied;
+    }
+    copy_metadata(&dst->metadata, src->metadata);
+    dst->disposition = src->disposition;
+    copy_stream_side_data(src, dst);
+    pl.stream_map[i] = dst->index;
+  }
+  copy_metadata(&pl.out->metadata, in.format()->metadata);
+  if (!(pl.out->oformat->flags & AVFMT_NOFILE))
+    av::check(avio_open(&pl.out->pb, temp.path().string().c_str(), AVIO_FLAG_WRITE), pl.out_name, "cannot create",
+              Status::IoError);
+  av::check(avformat_write_header(pl.out.get(), nullptr), pl.out_name, "cannot write the header", Status::IoError);
+
+  // decode -> [q1] -> mark -> [q2] -> encode + write (this thread).
+  BoundedQueue<VideoInput::Item> decoded(kQueueFrames), marked(kQueueFrames);
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto fail = [&](std::exception_ptr e) {
+    std::lock_guard lock(failure_mutex);
+    if (!failure) failure = e;
+    decoded.abort();
+    marked.abort();
+  };
+  FrameMarker marker(key, payload, params);
+  double psnr_sum = 0;
+  std::thread reader([&] {
+    try {
+      for (auto& item : head)
+        if (!decoded.push(std::move(item))) return;
+      for (VideoInput::Item item; in.next(item);)
+        if (!decoded.push(std::move(item))) return;
+      decoded.close();
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  });
+  std::thread marking([&] {
+    try {
+      while (auto item = decoded.pop()) {
+        if (item->frame) {
+          item->frame = pl.prepare(std::move(item->frame));
+          const LumaPlane luma = luma_of(*item->frame, pl.bit_depth);
+          Image before(luma.view.width, luma.view.height, 1, luma.view.type);
+          for (int y = 0; y < luma.view.height; ++y)
+            std::memcpy(before.view().row<unsigned char>(y), luma.view.row<unsigned char>(y), luma.view.row_bytes());
+          const auto t0 = std::chrono::steady_clock::now();
+          const FrameMarkReport r = marker.mark(luma);
+          result.mark_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          result.reanchors += r.reanchored && marker.frames() > 1;
+          psnr_sum += plane_psnr(before.view(), luma.view, pl.bit_depth);
+        }
+        if (!marked.push(std::move(*item))) return;
+      }
+      marked.close();
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  });
+  try {
+    VideoProgress prog{0, in.expected_frames(), 0, in.duration()};
+    while (auto item = marked.pop()) {
+      if (item->packet) {
+        pl.copy_packet(item->packet.get());
+        continue;
+      }
+      prog.seconds = in.seconds(*item->frame);
+      pl.encode(item->frame.get());
+      ++prog.frames;
+      if (progress) progress(prog);
+    }
+  } catch (...) {
+    fail(std::current_exception());
+  }
+  reader.join();
+  marking.join();
+  if (failure) std::rethrow_exception(failure);
+  pl.encode(nullptr);
+  av::check(av_write_trailer(pl.out.get()), pl.out_name, "cannot finish the file", Status::IoError);
+  if (pl.out->pb) av::check(avio_closep(&pl.out->pb), pl.out_name, "cannot close", Status::IoError);
+  temp.commit();
+
+  result.frames = marker.frames();
+  result.width = e->width, result.height = e->height;
+  result.input_codec = avcodec_get_name(in_st->codecpar->codec_id);
+  result.output_codec = codec->name;
+  result.pixel_format = av_get_pix_fmt_name(pl.pix_fmt);
+  result.bit_depth = pl.bit_depth;
+  result.duration = in.duration();
+  result.mean_psnr = result.frames ? psnr_sum / result.frames : 0;
+  result.decode_errors = in.decode_errors();
+  result.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace tidemark::io

@@ -1,0 +1,85 @@
+#pragma once
+// Video files through FFmpeg libav: mark every frame's luma plane with the video profile and
+// re-encode (other streams copied untouched), or sample frames and detect.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "tidemark/video.hpp"
+
+namespace tidemark::io {
+
+// libav's own console messages: by default only fatal ones (our errors carry the cause); the
+// environment variable TIDEMARK_LIBAV_LOG=error|warning|info|debug shows more.
+void configure_libav_logging();
+
+// True for names FFmpeg containers usually carry (.mp4, .mov, .mkv, .webm, .avi, ...).
+bool is_video_path(const std::filesystem::path& path);
+
+struct VideoEncodeOptions {
+  std::string codec = "libx264";
+  // Constant quality: lower is better. Unset: 18 for encoders that take a CRF (visually lossless
+  // for x264/x265), the encoder's default otherwise. Ignored when a bitrate is given.
+  std::optional<int> crf;
+  std::optional<std::int64_t> bitrate;  // bits per second
+  std::string preset;  // encoder speed/size trade-off ("" = the encoder's default, medium for x264/x265)
+  int threads = 0;                      // marking threads; 0 = all
+};
+
+struct VideoProgress {
+  std::int64_t frames = 0;
+  std::int64_t frames_expected = 0;  // 0 when the container does not say
+  double seconds = 0;                // media time reached
+  double duration = 0;               // media duration, 0 when unknown
+};
+using VideoProgressFn = std::function<void(const VideoProgress&)>;
+
+struct VideoLimits {
+  std::int64_t max_pixels_per_frame = 64'000'000;  // 8K x 8K
+  std::int64_t max_frames = 10'000'000;
+};
+
+struct VideoEmbedResult {
+  std::int64_t frames = 0;
+  int width = 0, height = 0;
+  std::string input_codec, output_codec, pixel_format;
+  int bit_depth = 8;
+  double duration = 0;
+  double mean_psnr = 0;         // luma, marked vs decoded input, before encoding
+  int reanchors = 0;            // tile resets (cuts, fades, long zooms)
+  int streams_copied = 0;       // audio, subtitle and data streams carried over
+  int streams_dropped = 0;      // streams the output container cannot hold
+  int decode_errors = 0;        // damaged packets skipped by the decoder
+  double mark_seconds = 0;      // time spent marking (motion + mask + tile), for throughput reports
+  double total_seconds = 0;     // wall time of the whole decode -> mark -> encode pipeline
+};
+
+// Writes `output` atomically (temporary file in its folder, renamed at the end; nothing under the
+// final name on failure). Throws tidemark::Error naming the file and the cause.
+VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
+                                  const Key& key, const Payload& payload, const VideoEmbedParams& params = {},
+                                  const VideoEncodeOptions& encode = {}, const VideoProgressFn& progress = {},
+                                  const VideoLimits& limits = {});
+
+struct VideoSampling {
+  int every = 0;            // analyse every k-th frame; 0 = about `per_second` frames per second
+  double per_second = 2.0;
+  std::int64_t max_frames = 0;  // stop after this many analysed frames; 0 = no cap
+  double start = 0;         // seconds into the clip where analysis starts
+};
+
+struct VideoDetectFileResult {
+  VideoDetectReport report;
+  int width = 0, height = 0;
+  double duration = 0, fps = 0;
+  std::string codec;
+  int decode_errors = 0;
+};
+
+VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key,
+                                        const DetectParams& params = {}, const VideoSampling& sampling = {},
+                                        const VideoProgressFn& progress = {}, const VideoLimits& limits = {});
+
+}  // namespace tidemark::io

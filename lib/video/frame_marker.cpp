@@ -1,0 +1,100 @@
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../core/key_material.hpp"
+#include "../reference/embed_cpu.hpp"
+#include "../reference/filters.hpp"
+#include "luma_plane.hpp"
+#include "motion.hpp"
+#include "tidemark/error.hpp"
+#include "tidemark/video.hpp"
+
+namespace tidemark {
+namespace {
+
+// Re-anchor when the followed zoom has changed the tile's size by more than this factor: the
+// detector's search is centred on the base scale.
+constexpr double kMaxZoomDrift = 1.25;
+// Tiles across the short side of the frame, at least.
+constexpr double kMinTilesAcross = 1.25;
+
+double wrap_offset(double o) {
+  o = std::fmod(o, double(tm1::kTile));
+  return o < 0 ? o + tm1::kTile : o;
+}
+
+}  // namespace
+
+double video_tile_scale(int width, int height, double cell_scale) {
+  // Small frames must still hold more than one tile: the fold needs every tile pixel covered.
+  const double fits = std::min(width, height) / (kMinTilesAcross * tm1::kTile);
+  return std::max(1.0, std::min(cell_scale * detail::tile_scale_for(width, height), fits));
+}
+
+struct FrameMarker::Impl {
+  Impl(const Key& key, const Payload& p, const VideoEmbedParams& vp)
+      : km(key), embedder(key, vp.embed, Backend::Cpu), payload(p), params(vp) {
+    if (!(vp.cell_scale >= 1 && vp.cell_scale <= 16))
+      throw Error(Status::InvalidArgument, "video cell scale must be in [1, 16]");
+  }
+  detail::KeyMaterial km;
+  Embedder embedder;
+  Payload payload;
+  VideoEmbedParams params;
+  detail::MotionEstimator motion;
+  TileGeometry geometry;
+  int width = 0, height = 0, frames = 0;
+};
+
+FrameMarker::FrameMarker(const Key& key, const Payload& payload, const VideoEmbedParams& params)
+    : impl_(std::make_unique<Impl>(key, payload, params)) {}
+FrameMarker::~FrameMarker() = default;
+FrameMarker::FrameMarker(FrameMarker&&) noexcept = default;
+FrameMarker& FrameMarker::operator=(FrameMarker&&) noexcept = default;
+int FrameMarker::frames() const { return impl_->frames; }
+
+FrameMarkReport FrameMarker::mark(const LumaPlane& luma) {
+  auto& s = *impl_;
+  detail::ScaledLuma plane(luma, "video frame");
+  const ImageView& view = plane.view();
+  const double base = video_tile_scale(view.width, view.height, s.params.cell_scale);
+  FrameMarkReport report;
+  const bool first = s.frames == 0 || view.width != s.width || view.height != s.height;
+  if (first) {
+    int ox = 0, oy = 0;
+    detail::content_offset(s.km, view, nullptr, ox, oy);
+    s.geometry = {base, double(ox), double(oy)};
+    s.width = view.width, s.height = view.height;
+    report.reanchored = true;
+  }
+  if (s.params.follow_motion) {
+    const detail::Plane y = detail::luminance(view, s.params.embed.threads);
+    const auto m = s.motion.next(y, s.params.embed.threads);
+    if (m && !first) {
+      // The content point at X moves to s X + t; keep its tile coordinate X / g + o.
+      report.motion_found = true;
+      TileGeometry& g = s.geometry;
+      const double scale = g.scale * m->scale;
+      g.offset_x = wrap_offset(g.offset_x - m->tx / scale);
+      g.offset_y = wrap_offset(g.offset_y - m->ty / scale);
+      g.scale = scale;
+      if (scale > base * kMaxZoomDrift || scale < base / kMaxZoomDrift) {
+        // Back to the base size, keeping the tile coordinate of the frame's centre.
+        const double cx = view.width / 2.0, cy = view.height / 2.0;
+        g.offset_x = wrap_offset(cx / scale + g.offset_x - cx / base);
+        g.offset_y = wrap_offset(cy / scale + g.offset_y - cy / base);
+        g.scale = base;
+        report.reanchored = true;
+      }
+    }
+  }
+  s.embedder.embed_at(view, s.payload, s.geometry);
+  plane.write_back();
+  report.geometry = s.geometry;
+  ++s.frames;
+  return report;
+}
+
+}  // namespace tidemark

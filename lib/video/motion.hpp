@@ -1,0 +1,34 @@
+#pragma once
+// Global motion between consecutive video frames: a zoom about some point plus a translation,
+// X' = s X + t in continuous pixel coordinates (pixel x covers [x, x + 1)). The video profile
+// moves its tile with this motion so that the mark sticks to the picture: a mark fixed to the
+// frame on moving content is exactly what motion-compensated codecs do not preserve.
+#include <optional>
+
+#include "../reference/plane.hpp"
+
+namespace tidemark::detail {
+
+struct GlobalMotion {
+  double scale = 1.0;
+  double tx = 0.0, ty = 0.0;
+  int blocks_used = 0;  // blocks that agreed on the fit
+};
+
+// Phase correlation of a grid of blocks on a reduced copy of the luma plane, then a weighted least
+// squares fit of (s, t) with one round of outlier rejection. Empty when too few blocks match
+// (scene cut, fade, flat frame): the caller keeps its geometry.
+class MotionEstimator {
+ public:
+  // Remembers `luma` (8-bit scale float plane of the full frame) and returns the motion from the
+  // previous frame given to it; empty on the first frame or when the frame size changes.
+  std::optional<GlobalMotion> next(const Plane& luma, int threads);
+  void reset() { previous_ = Plane{}; }
+
+ private:
+  Plane previous_;  // reduced copy of the previous frame
+  int factor_ = 1;  // full-resolution pixels per reduced pixel
+  int full_width_ = 0, full_height_ = 0;
+};
+
+}  // namespace tidemark::detail

@@ -1,0 +1,169 @@
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "../core/ecc.hpp"
+#include "../reference/filters.hpp"
+#include "luma_plane.hpp"
+#include "tidemark/error.hpp"
+#include "tidemark/video.hpp"
+
+namespace tidemark {
+namespace {
+
+// Frames are analysed reduced so that the video tile appears at about this many pixels per tile
+// pixel: the middle of the detector's search range, and a quarter of the work of full size.
+constexpr double kAnalysisScale = 2.0;
+
+using FrameIndex = std::vector<std::size_t>;
+
+// A stretch of analysed frames and what it carries.
+struct Run {
+  std::optional<Payload> payload;
+  FrameIndex frames;
+  bool combined = false;
+};
+
+}  // namespace
+
+struct VideoDetector::Impl {
+  Impl(const Key& k, const DetectParams& p, const VideoEmbedParams& v) : key(k), params(p), profile(v) {}
+  Key key;
+  DetectParams params;
+  VideoEmbedParams profile;
+  int detector_width = 0, detector_height = 0;
+  std::optional<Detector> detector;
+  std::vector<FrameDetection> frames;
+
+  // The frame reduced by an integer factor, in the core's 16-bit convention (sub-level precision
+  // of the averaging is kept).
+  Image reduce(const ImageView& view, int factor) const {
+    const detail::Plane y = detail::box_downsample(detail::luminance(view, params.threads), factor, params.threads);
+    Image out(y.width, y.height, 1, SampleType::U16);
+    auto* px = reinterpret_cast<std::uint16_t*>(out.bytes().data());
+    for (std::size_t i = 0; i < y.px.size(); ++i)
+      px[i] = static_cast<std::uint16_t>(std::clamp(y.px[i] * 257.0f + 0.5f, 0.0f, 65535.0f));
+    return out;
+  }
+};
+
+VideoDetector::VideoDetector(const Key& key, const DetectParams& params, const VideoEmbedParams& profile)
+    : impl_(std::make_unique<Impl>(key, params, profile)) {}
+VideoDetector::~VideoDetector() = default;
+VideoDetector::VideoDetector(VideoDetector&&) noexcept = default;
+VideoDetector& VideoDetector::operator=(VideoDetector&&) noexcept = default;
+
+const FrameDetection& VideoDetector::add_frame(const LumaPlane& luma, double time) {
+  auto& s = *impl_;
+  detail::ScaledLuma plane(luma, "video frame");
+  const ImageView& view = plane.view();
+  const double scale = video_tile_scale(view.width, view.height, s.profile.cell_scale);
+  const int factor = std::max(1, static_cast<int>(std::lround(scale / kAnalysisScale)));
+  const Image reduced = s.reduce(view, factor);
+  if (!s.detector || s.detector_width != view.width || s.detector_height != view.height) {
+    DetectParams p = s.params;
+    p.expected_scale = scale / factor;
+    s.detector.emplace(s.key, p, Backend::Cpu);
+    s.detector_width = view.width, s.detector_height = view.height;
+  }
+  FrameDetection fd{time, s.detector->detect(reduced.view())};
+  s.frames.push_back(std::move(fd));
+  return s.frames.back();
+}
+
+namespace {
+
+// Sums the soft bits of a run's frames and decodes them.
+std::optional<Payload> decode_combined(const std::vector<FrameDetection>& frames, const FrameIndex& idx) {
+  std::vector<float> sum(tm1::kCodedBits, 0.0f);
+  int used = 0;
+  for (std::size_t i : idx) {
+    const auto& soft = frames[i].result.soft_bits;
+    if (soft.size() != sum.size()) continue;
+    for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += soft[k];
+    ++used;
+  }
+  if (used < 2) return std::nullopt;  // one frame was already decoded on its own
+  return decode_soft_bits(sum);
+}
+
+}  // namespace
+
+VideoDetectReport VideoDetector::finish() const {
+  const auto& frames = impl_->frames;
+  VideoDetectReport report;
+  report.frames = frames;
+  report.frames_analysed = static_cast<int>(frames.size());
+  if (frames.empty()) return report;
+
+  // 1. Runs of frames with the same individual outcome (payload X, or nothing).
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& p = frames[i].result.payload;
+    report.frames_decoded += p.has_value();
+    if (runs.empty() || runs.back().payload != p) runs.push_back({p, {}});
+    runs.back().frames.push_back(i);
+  }
+  // 2. A gap of undecoded frames between two stretches of the same payload belongs to them (frames
+  //    too damaged to decode alone, not a splice).
+  for (std::size_t r = 1; r + 1 < runs.size(); ++r)
+    if (!runs[r].payload && runs[r - 1].payload && runs[r - 1].payload == runs[r + 1].payload)
+      runs[r].payload = runs[r - 1].payload;
+  // 3. Remaining undecoded stretches: sum their soft bits and try again.
+  int combined_tests = 0;
+  for (auto& run : runs)
+    if (!run.payload && run.frames.size() >= 2) {
+      ++combined_tests;
+      if ((run.payload = decode_combined(frames, run.frames))) run.combined = true;
+    }
+  // 4. Merge neighbours that now agree, and describe the segments.
+  std::vector<Run> merged;
+  for (auto& run : runs) {
+    if (!merged.empty() && merged.back().payload == run.payload) {
+      auto& m = merged.back();
+      m.frames.insert(m.frames.end(), run.frames.begin(), run.frames.end());
+      m.combined = m.combined && run.combined;
+    } else {
+      merged.push_back(std::move(run));
+    }
+  }
+  const double n_frames = static_cast<double>(frames.size());
+  const VideoSegment* longest = nullptr;
+  for (const auto& run : merged) {
+    VideoSegment seg;
+    seg.start = frames[run.frames.front()].time;
+    seg.end = frames[run.frames.back()].time;
+    seg.payload = run.payload;
+    seg.frames = static_cast<int>(run.frames.size());
+    double best_p = 1.0;
+    seg.best_z = -1e300;
+    for (std::size_t i : run.frames) {
+      const auto& r = frames[i].result;
+      seg.best_z = std::max(seg.best_z, r.z);
+      if (run.payload && r.payload == run.payload) {
+        ++seg.frames_decoded;
+        best_p = std::min(best_p, r.p_value);
+      }
+    }
+    if (seg.frames_decoded > 0) {
+      // Any of the analysed frames could have produced the best one by chance.
+      seg.p_value = std::min(1.0, best_p * n_frames);
+    } else if (run.payload) {
+      // Only the CRC-24 vouches for a combined decode, once per stretch tried.
+      seg.combined = true;
+      seg.p_value = std::min(1.0, std::ldexp(1.0, -tm1::kCrcBits) * std::max(combined_tests, 1));
+    }
+    report.segments.push_back(seg);
+  }
+  for (const auto& seg : report.segments)
+    if (seg.payload && (!longest || seg.end - seg.start + seg.frames > longest->end - longest->start + longest->frames))
+      longest = &seg;
+  if (longest) {
+    report.detected = true;
+    report.payload = longest->payload;
+    report.p_value = longest->p_value;
+  }
+  return report;
+}
+
+}  // namespace tidemark

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Video through the command line: marking keeps what a clip carries (frames, timing, audio,
+# rotation, 10-bit), the mark survives re-encoding, scaling, trimming, frame-rate change and
+# cropping, spliced clips show segments, and bad files fail cleanly without partial outputs.
+# Needs ffmpeg/ffprobe (Debian package ffmpeg) for making attacked copies. Prints 'N passed, N failed'.
+set -u
+: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "ffmpeg/ffprobe are needed (apt-get install ffmpeg)"; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
+}
+vid=$TIDEMARK_CORPUS/video
+P=00000000000000a1
+ff() { ffmpeg -nostdin -v error -y "$@"; }
+probe() { ffprobe -v error "$@"; }
+payload_of() {  # payload_of FILE [detect args]: the payload detect reports, or "none"
+  local f=$1; shift
+  "$TIDEMARK" detect "$f" --json "$@" | python3 -c "import json,sys; print(json.load(sys.stdin)['payload'] or 'none')"
+}
+
+# Mark a 720p H.264 clip (fast preset to keep the suite short).
+"$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/m.mp4" --payload $P --preset ultrafast --json > "$work/embed.json"
+check "embed: exit 0" test $? -eq 0
+check "embed: every frame kept" test "$(probe -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/m.mp4")" = 125
+check "embed: same size and pixel format" test "$(probe -select_streams v:0 -show_entries stream=width,height,pix_fmt -of csv=p=0 "$work/m.mp4")" = "1280,720,yuv420p"
+check "embed: same timestamps" cmp <(probe -select_streams v:0 -show_entries frame=pts_time -of csv=p=0 "$vid/ukui_zoom_720p25.mp4") \
+                                   <(probe -select_streams v:0 -show_entries frame=pts_time -of csv=p=0 "$work/m.mp4")
+check "embed: PSNR >= 40 dB, frames reported" python3 -c "
+import json; r = json.load(open('$work/embed.json')); assert r['psnr_db'] >= 40 and r['frames'] == 125 and r['status'] == 'ok', r"
+check "detect: payload" test "$(payload_of "$work/m.mp4")" = $P
+
+# Attacks (each a fresh encode by ffmpeg).
+ff -i "$work/m.mp4" -c:v libx264 -crf 28 "$work/crf28.mp4"
+check "re-encode x264 CRF 28: payload" test "$(payload_of "$work/crf28.mp4")" = $P
+ff -i "$work/m.mp4" -c:v libx265 -crf 28 -x265-params log-level=error "$work/x265.mp4"
+check "re-encode x265 CRF 28: payload" test "$(payload_of "$work/x265.mp4")" = $P
+ff -i "$work/m.mp4" -vf scale=-2:480 -c:v libx264 -crf 23 "$work/480p.mp4"
+check "downscale to 480p: payload" test "$(payload_of "$work/480p.mp4")" = $P
+ff -ss 2 -i "$work/m.mp4" -c:v libx264 -crf 23 "$work/trim.mp4"
+check "first 2 s trimmed: payload" test "$(payload_of "$work/trim.mp4")" = $P
+ff -i "$work/m.mp4" -r 20 -c:v libx264 -crf 23 "$work/fps.mp4"
+check "frame rate 25 -> 20: payload" test "$(payload_of "$work/fps.mp4")" = $P
+ff -i "$work/m.mp4" -vf "crop=906:508" -c:v libx264 -crf 23 "$work/crop.mp4"
+check "crop to 50 % area: payload" test "$(payload_of "$work/crop.mp4")" = $P
+
+# Unmarked clips claim nothing; a splice shows where the mark stops.
+check "unmarked clip: nothing" test "$(payload_of "$vid/ukui_zoom_720p25.mp4" --every 5)" = none
+ff -i "$work/m.mp4" -i "$vid/ukui_zoom_720p25.mp4" -filter_complex \
+  "[0:v]trim=0:2.5,setpts=PTS-STARTPTS[a];[1:v]trim=2.5:5,setpts=PTS-STARTPTS[b];[a][b]concat=n=2:v=1[v]" \
+  -map "[v]" -c:v libx264 -crf 20 "$work/splice.mp4"
+"$TIDEMARK" detect "$work/splice.mp4" --json > "$work/splice.json"
+check "splice: marked then unmarked segments" python3 -c "
+import json; r = json.load(open('$work/splice.json')); s = r['segments']
+assert r['payload'] == '$P', r
+assert s[0]['payload'] == '$P' and s[0]['start_s'] < 0.5 and 1.5 < s[0]['end_s'] < 2.6, s
+assert s[-1]['payload'] is None and s[-1]['end_s'] > 4, s"
+
+# Audio is copied untouched; rotation and container metadata are kept.
+ff -i "$vid/twowings_pan_1080p30_aac.mp4" -t 1.5 -c copy -metadata title="A title" -metadata:s:v:0 rotate=90 "$work/rot.mp4"
+"$TIDEMARK" embed "$work/rot.mp4" -o "$work/rot_m.mp4" --payload $P --preset ultrafast > /dev/null
+check "audio: same packets" cmp <(ffmpeg -nostdin -v error -i "$work/rot.mp4" -map 0:a -c copy -f md5 -) \
+                                <(ffmpeg -nostdin -v error -i "$work/rot_m.mp4" -map 0:a -c copy -f md5 -)
+rotation() { probe -select_streams v:0 -show_entries stream_side_data=rotation -of csv=p=0 "$1"; }
+check "rotation kept" test -n "$(rotation "$work/rot.mp4")" -a "$(rotation "$work/rot.mp4")" = "$(rotation "$work/rot_m.mp4")"
+check "container title kept" bash -c "ffprobe -v error -show_entries format_tags=title -of csv=p=0 '$work/rot_m.mp4' | grep -q 'A title'"
+check "1080p with audio: payload" test "$(payload_of "$work/rot_m.mp4")" = $P
+
+# 10-bit: marked in its own depth, no 8-bit round trip.
+ff -i "$vid/ukui_zoom_720p25.mp4" -t 1 -pix_fmt yuv420p10le -c:v libx264 -crf 16 -preset ultrafast "$work/ten.mkv"
+"$TIDEMARK" embed "$work/ten.mkv" -o "$work/ten_m.mkv" --payload $P --preset ultrafast --json > "$work/ten.json"
+check "10-bit: stays 10-bit" test "$(probe -select_streams v:0 -show_entries stream=pix_fmt -of csv=p=0 "$work/ten_m.mkv")" = yuv420p10le
+check "10-bit: payload" test "$(payload_of "$work/ten_m.mkv" --every 1)" = $P
+
+# An old codec in AVI (Cinepak, RGB frames): converted once to the encoder's YUV, marked.
+# (Most of its 444 frames are empty 'repeat' packets: 68 pictures.)
+"$TIDEMARK" embed "$vid/opencv_tree_cinepak_320x240.avi" -o "$work/tree_m.mkv" --payload $P --preset ultrafast > /dev/null
+check "cinepak avi: marked and readable" test "$(payload_of "$work/tree_m.mkv" --every 1)" = $P
+
+# Bad inputs: clear error naming the file, non-zero exit, no output and no temporary left behind.
+mkdir "$work/bad"
+"$TIDEMARK" embed "$TIDEMARK_CORPUS/bad/truncated_clip.mp4" -o "$work/bad/t.mp4" 2> "$work/err1.txt"; rc=$?
+check "truncated: exit 1" test $rc -eq 1
+check "truncated: error names the file" grep -q "truncated_clip.mp4" "$work/err1.txt"
+echo "not a video" > "$work/text.mp4"
+"$TIDEMARK" embed "$work/text.mp4" -o "$work/bad/x.mp4" 2> "$work/err2.txt"; rc=$?
+check "text named .mp4: exit 1, named" bash -c "test $rc -eq 1 && grep -q text.mp4 '$work/err2.txt'"
+ff -f lavfi -i "sine=frequency=440:duration=1" -c:a aac "$work/audio_only.mp4"
+"$TIDEMARK" embed "$work/audio_only.mp4" -o "$work/bad/a.mp4" 2> "$work/err3.txt"; rc=$?
+check "no video stream: exit 1, said" bash -c "test $rc -eq 1 && grep -q 'no video stream' '$work/err3.txt'"
+"$TIDEMARK" detect "$work/audio_only.mp4" > /dev/null 2>&1; rc=$?
+check "detect, no video stream: exit 1" test $rc -eq 1
+check "bad inputs: nothing left in the output folder" test -z "$(ls -A "$work/bad")"
+"$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/wrong.png" > /dev/null 2> "$work/err4.txt"; rc=$?
+check "video to an image name: refused" bash -c "test $rc -ne 0 && grep -q 'video output name' '$work/err4.txt'"
+"$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/enc.mp4" --codec no-such-codec > /dev/null 2> "$work/err5.txt"; rc=$?
+check "unknown encoder: refused" bash -c "test $rc -ne 0 && grep -q 'unknown video encoder' '$work/err5.txt'"
+check "unknown encoder: no output" test ! -e "$work/enc.mp4"
+
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0

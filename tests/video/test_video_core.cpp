@@ -1,0 +1,181 @@
+// The video profile without a codec: motion following, per-frame detection, segments, soft
+// combining and deep (10-bit) luma planes.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+
+#include "core/ecc.hpp"
+#include "support/synthetic.hpp"
+#include "tidemark/error.hpp"
+#include "tidemark/video.hpp"
+
+namespace tidemark {
+namespace {
+
+constexpr int kW = 640, kH = 360;
+const Payload kA = Payload::from_hex("00000000000000a1");
+const Payload kB = Payload::from_hex("123456789abcdef0");
+
+// A camera pan over a larger picture: frame i is the window at (dx * i, dy * i).
+Image pan_frame(const Image& scene, int i, int dx, int dy) {
+  Image f(kW, kH, 1, SampleType::U8);
+  for (int y = 0; y < kH; ++y)
+    std::memcpy(f.view().row<std::uint8_t>(y), scene.view().row<std::uint8_t>(y + dy * i) + dx * i, kW);
+  return f;
+}
+
+const Image& scene() {
+  static const Image s = testing::natural_image(kW + 120, kH + 60, 1, 7);
+  return s;
+}
+
+LumaPlane luma(Image& im) { return {im.view(), 8}; }
+
+TEST(VideoProfile, TileFollowsAPan) {
+  FrameMarker marker(Key::public_default(), kA);
+  std::vector<FrameMarkReport> reports;
+  for (int i = 0; i < 6; ++i) {
+    Image f = pan_frame(scene(), i, 3, 1);
+    reports.push_back(marker.mark(luma(f)));
+  }
+  EXPECT_DOUBLE_EQ(reports[0].geometry.scale, video_tile_scale(kW, kH));
+  EXPECT_DOUBLE_EQ(video_tile_scale(1280, 720), 4.0);   // 8 px cells at 720p
+  EXPECT_DOUBLE_EQ(video_tile_scale(1920, 1080), 6.0);  // growing with the frame above
+  EXPECT_DOUBLE_EQ(video_tile_scale(kW, kH), 2.25);     // small frames still hold 1.25 tiles
+  for (int i = 1; i < 6; ++i) {
+    ASSERT_TRUE(reports[i].motion_found) << "frame " << i;
+    // Content moved left by 3 px and up by 1 px: the tile moves with it.
+    const double g = reports[i].geometry.scale;
+    EXPECT_NEAR(g, 2.25, 0.02);
+    double ddx = reports[i].geometry.offset_x - reports[i - 1].geometry.offset_x;
+    ddx -= 128 * std::round(ddx / 128);
+    double ddy = reports[i].geometry.offset_y - reports[i - 1].geometry.offset_y;
+    ddy -= 128 * std::round(ddy / 128);
+    EXPECT_NEAR(ddx, 3.0 / g, 0.05) << "frame " << i;  // the window moved right: content moved left
+    EXPECT_NEAR(ddy, 1.0 / g, 0.05) << "frame " << i;
+  }
+}
+
+TEST(VideoProfile, FrameFixedTileStaysPut) {
+  VideoEmbedParams p;
+  p.follow_motion = false;
+  FrameMarker marker(Key::public_default(), kA, p);
+  Image f0 = pan_frame(scene(), 0, 3, 1), f1 = pan_frame(scene(), 1, 3, 1);
+  const auto r0 = marker.mark(luma(f0)), r1 = marker.mark(luma(f1));
+  EXPECT_EQ(r0.geometry.offset_x, r1.geometry.offset_x);
+  EXPECT_FALSE(r1.motion_found);
+}
+
+TEST(VideoProfile, EveryFrameOfAMarkedPanDecodes) {
+  FrameMarker marker(Key::public_default(), kA);
+  VideoDetector detector(Key::public_default());
+  for (int i = 0; i < 5; ++i) {
+    Image f = pan_frame(scene(), i, 4, 2);
+    const double before = f.view().row<std::uint8_t>(100)[100];
+    marker.mark(luma(f));
+    (void)before;
+    const FrameDetection& d = detector.add_frame(luma(f), i / 25.0);
+    ASSERT_TRUE(d.result.payload) << "frame " << i << " z " << d.result.z;
+    EXPECT_EQ(*d.result.payload, kA);
+  }
+  const VideoDetectReport r = detector.finish();
+  EXPECT_TRUE(r.detected);
+  ASSERT_TRUE(r.payload);
+  EXPECT_EQ(*r.payload, kA);
+  ASSERT_EQ(r.segments.size(), 1u);
+  EXPECT_EQ(r.segments[0].frames_decoded, 5);
+  EXPECT_LT(r.p_value, 1e-9);
+}
+
+TEST(VideoProfile, SegmentsShowWhereMarksChangeAndStop) {
+  // A spliced clip: 4 frames marked A, 4 unmarked, 4 marked B.
+  FrameMarker ma(Key::public_default(), kA), mb(Key::public_default(), kB);
+  VideoDetector detector(Key::public_default());
+  for (int i = 0; i < 12; ++i) {
+    Image f = pan_frame(scene(), i, 2, 1);
+    if (i < 4) ma.mark(luma(f));
+    if (i >= 8) mb.mark(luma(f));
+    detector.add_frame(luma(f), i * 0.5);
+  }
+  const VideoDetectReport r = detector.finish();
+  ASSERT_EQ(r.segments.size(), 3u);
+  EXPECT_EQ(r.segments[0].payload, kA);
+  EXPECT_DOUBLE_EQ(r.segments[0].start, 0.0);
+  EXPECT_DOUBLE_EQ(r.segments[0].end, 1.5);
+  EXPECT_FALSE(r.segments[1].payload);
+  EXPECT_DOUBLE_EQ(r.segments[1].start, 2.0);
+  EXPECT_EQ(r.segments[2].payload, kB);
+  EXPECT_DOUBLE_EQ(r.segments[2].end, 5.5);
+}
+
+TEST(VideoProfile, UnmarkedFramesClaimNothing) {
+  VideoDetector detector(Key::public_default());
+  for (int i = 0; i < 6; ++i) {
+    Image f = pan_frame(scene(), i, 5, 2);
+    detector.add_frame(luma(f), i);
+  }
+  const VideoDetectReport r = detector.finish();
+  EXPECT_FALSE(r.detected);
+  EXPECT_EQ(r.frames_decoded, 0);
+  ASSERT_EQ(r.segments.size(), 1u);
+  EXPECT_FALSE(r.segments[0].payload);
+}
+
+TEST(VideoProfile, SummedSoftBitsDecodeWhatSingleFramesCannot) {
+  const auto coded = detail::encode_payload(kA.value);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> noise(0.0f, 1.6f);
+  std::vector<float> sum(coded.size(), 0.0f);
+  int single_ok = 0;
+  for (int f = 0; f < 12; ++f) {
+    std::vector<float> soft(coded.size());
+    for (std::size_t i = 0; i < coded.size(); ++i) soft[i] = (coded[i] ? 0.5f : -0.5f) + noise(rng);
+    single_ok += decode_soft_bits(soft) == kA;
+    for (std::size_t i = 0; i < soft.size(); ++i) sum[i] += soft[i];
+  }
+  EXPECT_LT(single_ok, 3);  // single frames mostly fail at this noise
+  EXPECT_EQ(decode_soft_bits(sum), kA);
+  EXPECT_THROW(decode_soft_bits(std::vector<float>(10)), Error);
+}
+
+TEST(VideoProfile, TenBitLumaIsMarkedInItsOwnRange) {
+  Image f8 = pan_frame(scene(), 0, 0, 0);
+  Image f10(kW, kH, 1, SampleType::U16);
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x)
+      f10.view().row<std::uint16_t>(y)[x] = static_cast<std::uint16_t>(64 + f8.view().row<std::uint8_t>(y)[x] * 3.4);
+  const Image original = f10;
+  FrameMarker marker(Key::public_default(), kA);
+  marker.mark({f10.view(), 10});
+  int changed = 0, max_step = 0;
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x) {
+      const int a = original.view().row<std::uint16_t>(y)[x], b = f10.view().row<std::uint16_t>(y)[x];
+      ASSERT_LE(b, 1023);
+      changed += a != b;
+      max_step = std::max(max_step, std::abs(a - b));
+    }
+  EXPECT_GT(changed, kW * kH / 4);
+  EXPECT_LE(max_step, 4 * 8);  // at most the mask ceiling in 8-bit levels, times 4
+  VideoDetector detector(Key::public_default());
+  const auto& d = detector.add_frame({f10.view(), 10}, 0);
+  ASSERT_TRUE(d.result.payload);
+  EXPECT_EQ(*d.result.payload, kA);
+}
+
+TEST(VideoProfile, RefusesPlanesItCannotRead) {
+  FrameMarker marker(Key::public_default(), kA);
+  Image rgb(kW, kH, 3, SampleType::U8);
+  EXPECT_THROW(marker.mark({rgb.view(), 8}), Error);
+  Image gray(kW, kH, 1, SampleType::U8);
+  EXPECT_THROW(marker.mark({gray.view(), 10}), Error);  // 10-bit samples need a U16 plane
+  Image tiny(100, 100, 1, SampleType::U8);
+  EXPECT_THROW(marker.mark({tiny.view(), 8}), Error);
+  VideoEmbedParams bad;
+  bad.cell_scale = 0.5;
+  EXPECT_THROW(FrameMarker(Key::public_default(), kA, bad), Error);
+}
+
+}  // namespace
+}  // namespace tidemark
