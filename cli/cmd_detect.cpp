@@ -6,6 +6,7 @@
 #include "inputs.hpp"
 #include "common.hpp"
 #include "labels/verify_file.hpp"
+#include "labels/verify_video.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/error.hpp"
 #include "video.hpp"
@@ -62,7 +63,7 @@ Runner setup_detect(CLI::App& app) {
                                                                     terminal_progress(in, inputs.size() == 1));
           if (o->common.json) {
             nlohmann::json j{{"path", in}};
-            j.update(detect_video_json(v));
+            j.update(labels::detect_video_json(v));
             std::cout << j.dump() << "\n";
           } else {
             const auto& r = v.report;

@@ -5,7 +5,8 @@
 
 #include "batch.hpp"
 #include "commands.hpp"
-#include "io/video/video_file.hpp"
+#include "labels/mark_video.hpp"
+#include "video.hpp"
 #include "common.hpp"
 #include "labels/mark_file.hpp"
 #include "tidemark/embedder.hpp"
@@ -29,6 +30,8 @@ struct MarkOptions {
   std::string position = "bottom-right";
   double strength = EmbedParams{}.strength;
   int quality = 95;
+  double visible_seconds = labels::VideoMarkOptions{}.visible_seconds;
+  VideoEncodeCliOptions video;
   OutputOptions out;
   KeyOptions key;
   CommonOptions common;
@@ -43,8 +46,12 @@ Runner setup_mark(CLI::App& app) {
       "and the GB 45438-2025 implicit label (XMP TC260:AIGC) with IPTC DigitalSourceType.\n"
       "The watermark payload is the first 64 bits of SHA-256(\"tidemark ProduceID v1\\0\" + ProduceID),\n"
       "so `tidemark verify` can tell whether a label and a watermark belong together.\n"
-      "Without --produce-id each file gets a fresh one (tm-<16 hex digits>), printed for your records.");
-  o->inputs.add_to(app, "Images to mark (PNG, JPEG, WebP)");
+      "Without --produce-id each file gets a fresh one (tm-<16 hex digits>), printed for your records.\n"
+      "Videos: the video watermark on every frame, the AIGC label in the container (MP4/MOV\n"
+      "moov/udta/meta keys/ilst as GB 45438 Annex E and the TC260 video guide describe; Matroska tags),\n"
+      "and with --visible the text on the first --visible-seconds (default 2 s, GB 45438 5.4).");
+  o->inputs.include.insert(o->inputs.include.end(), video_patterns().begin(), video_patterns().end());
+  o->inputs.add_to(app, "Images (PNG, JPEG, WebP) and videos (MP4, MOV, MKV, ...) to mark");
   o->batch.add_to(app);
   app.add_option("--producer", o->producer, "ContentProducer: your provider code (printable ASCII, no spaces)")->required();
   app.add_option("--produce-id", o->produce_id, "ProduceID for this content (one input only); default: generated per file");
@@ -63,9 +70,13 @@ Runner setup_mark(CLI::App& app) {
       ->check(CLI::ExistingFile);
   app.add_flag("--cn", o->cn_check,
                "Check the visible label against GB 45438 5.2 (AI element + 生成/合成, height >= 5 %)");
+  app.add_option("--visible-seconds", o->visible_seconds,
+                 "Videos: how long the visible label shows from the start (default 2; 0 = the whole clip)")
+      ->check(CLI::Range(0.0, 1e6));
   app.add_option("--strength", o->strength, "Watermark strength (default 0.55)")->check(CLI::Range(0.05, 4.0));
   app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
   o->out.add_to(app, "marked");
+  o->video.add_to(app);
   o->key.add_to(app);
   o->common.add_to(app);
 
@@ -103,16 +114,33 @@ Runner setup_mark(CLI::App& app) {
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     hooks.work = [&](const InputFile& in, const fs::path& out) {
-      if (io::is_video_path(in.path))
-        throw Error(Status::Unsupported, in.path.string() + ": video labels (MP4 AIGC metadata, burned-in text) are not "
-                                                             "supported yet; `tidemark embed` watermarks videos");
       o->out.check_writable(in.path, out);
-      const labels::MarkResult r = labels::mark_file(in.path, out, request, embedder, key, o->common.limits(), save);
+      nlohmann::json video_json;
+      labels::MarkResult r;
+      if (io::is_video_path(in.path)) {
+        labels::VideoMarkOptions vo;
+        vo.embed.embed.strength = o->strength;
+        vo.embed.embed.threads = o->common.threads;
+        vo.embed.cell_scale = o->video.cell_scale;
+        vo.embed.follow_motion = !o->video.frame_fixed;
+        vo.encode = o->video.encode_options();
+        vo.visible_seconds = o->visible_seconds;
+        const auto v = labels::mark_video_file(in.path, out, request, key, vo,
+                                               terminal_progress(in.path.string(), inputs.size() == 1));
+        r = v.mark;
+        video_json = embed_video_json(v.video);
+      } else {
+        r = labels::mark_file(in.path, out, request, embedder, key, o->common.limits(), save);
+      }
       nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
                        {"digital_source_type", labels::digital_source_uri(request.source)}};
       if (r.visible_box)
         j["visible_label"] = {{"x", r.visible_box->x}, {"y", r.visible_box->y}, {"width", r.visible_box->width},
                               {"height", r.visible_box->height}, {"glyph_height_px", r.visible_box->glyph_height}};
+      if (!video_json.is_null()) {
+        j.update(video_json);
+        j.erase("digital_source_type");  // IPTC rides in XMP, which video outputs do not carry yet
+      }
       return j;
     };
     hooks.print_text = [](const nlohmann::json& r) {

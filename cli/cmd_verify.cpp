@@ -3,7 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "io/video/video_file.hpp"
+#include "labels/verify_video.hpp"
+#include "video.hpp"
 #include "inputs.hpp"
 #include "common.hpp"
 #include "labels/verify_file.hpp"
@@ -18,6 +19,7 @@ struct VerifyOptions {
   InputOptions inputs;
   std::vector<std::string> key_files;
   KeyOptions key;  // --passphrase-file and the environment, when no --key-file is given
+  VideoSamplingCliOptions sampling;
   CommonOptions common;
 };
 
@@ -26,10 +28,17 @@ void print_report(const json& r) {
   const auto& wm = r["watermark"];
   std::printf("  watermark    %s", wm["verdict"].get<std::string>().c_str());
   if (!wm["payload"].is_null()) std::printf(", payload %s", wm["payload"].get<std::string>().c_str());
-  std::printf(", z %.2f, p %.2g (%s %s)\n", wm["z"].get<double>(), wm["p_value"].get<double>(),
-              wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
+  const bool video = r.value("kind", "") == "video";
+  if (video)
+    std::printf(", %d of %d frames decoded, p %.2g (%s %s)\n", wm["frames_decoded"].get<int>(),
+                wm["frames_analysed"].get<int>(), wm["p_value"].get<double>(),
+                wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
+  else
+    std::printf(", z %.2f, p %.2g (%s %s)\n", wm["z"].get<double>(), wm["p_value"].get<double>(),
+                wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
   const auto& aigc = r["aigc"];
   if (aigc["labels"].empty()) std::printf("  AIGC label   none\n");
+  // (video reports carry the same sections; IPTC and dwtDct are image-only for now)
   for (const auto& l : aigc["labels"]) {
     std::printf("  AIGC label   %s (%s)", l["location"].get<std::string>().c_str(), l["form"].get<std::string>().c_str());
     if (l.contains("fields"))
@@ -45,7 +54,9 @@ void print_report(const json& r) {
                                          ? ("manifest present in " + r["c2pa"]["carrier"].get<std::string>() + " (not validated)").c_str()
                                          : "no manifest found");
   const auto& fm = r["foreign_marks"];
-  if (!fm["checked"].get<bool>())
+  if (video)
+    std::printf("  SD/FLUX mark not looked for in videos\n");
+  else if (!fm["checked"].get<bool>())
     std::printf("  SD/FLUX mark not checkable (gray, or under 256 x 256 pixels)\n");
   else if (fm["found"].empty())
     std::printf("  SD/FLUX mark none found (fragile mark: absence proves little)\n");
@@ -72,12 +83,16 @@ Runner setup_verify(CLI::App& app) {
       "Report every AI-content signal of each file: tidemark watermark (with each --key-file and the\n"
       "public key), GB 45438 AIGC metadata label (checked against the standard), IPTC DigitalSourceType,\n"
       "C2PA manifest presence (not validated), whether label and watermark agree, and the GB 45438\n"
-      "Label value a platform should record. Exit: 0 every file read, 1 some could not be read, 2 usage.");
-  o->inputs.add_to(app, "Files to verify");
+      "Label value a platform should record. Exit: 0 every file read, 1 some could not be read, 2 usage.\n"
+      "Videos: the watermark over sampled frames (--every, --per-second, --max-frames), the AIGC label\n"
+      "in the container (every copy in MP4/MOV meta boxes), C2PA presence in MP4/MOV.");
+  o->inputs.include.insert(o->inputs.include.end(), video_patterns().begin(), video_patterns().end());
+  o->inputs.add_to(app, "Files to verify (images and videos)");
   app.add_option("--key-file", o->key_files, "Key files to try (repeatable); the public key is always tried")
       ->check(CLI::ExistingFile);
   app.add_option("--passphrase-file", o->key.passphrase_file, "File whose first line is a passphrase to derive a key from")
       ->check(CLI::ExistingFile);
+  o->sampling.add_to(app);
   o->common.add_to(app);
   return [o]() -> int {
     std::vector<Key> keys;
@@ -93,9 +108,9 @@ Runner setup_verify(CLI::App& app) {
     for (const auto& input : inputs) {
       const std::string in = input.path.string();
       try {
-        if (io::is_video_path(input.path))
-          throw Error(Status::Unsupported, in + ": verify reads images only for now; `tidemark detect` finds watermarks in videos");
-        const json r = labels::verify_file(in, detectors, o->common.limits());
+        const json r = io::is_video_path(input.path)
+                           ? labels::verify_video_file(input.path, detectors, o->sampling.sampling())
+                           : labels::verify_file(in, detectors, o->common.limits());
         if (o->common.json)
           std::cout << r.dump() << "\n";
         else

@@ -122,32 +122,4 @@ nlohmann::json embed_video_json(const io::VideoEmbedResult& r) {
           {"fps", r.total_seconds > 0 ? r.frames / r.total_seconds : 0.0}};
 }
 
-nlohmann::json detect_video_json(const io::VideoDetectFileResult& r) {
-  const VideoDetectReport& v = r.report;
-  nlohmann::json segments = nlohmann::json::array();
-  for (const auto& s : v.segments)
-    segments.push_back({{"start_s", s.start},
-                        {"end_s", s.end},
-                        {"payload", s.payload ? nlohmann::json(s.payload->to_hex()) : nlohmann::json(nullptr)},
-                        {"combined", s.combined},
-                        {"frames", s.frames},
-                        {"frames_decoded", s.frames_decoded},
-                        {"best_z", s.best_z},
-                        {"p_value", s.p_value}});
-  return {{"kind", "video"},
-          {"detected", v.detected},
-          {"verdict", v.detected ? "detected" : "not-detected"},
-          {"payload", v.payload ? nlohmann::json(v.payload->to_hex()) : nlohmann::json(nullptr)},
-          {"p_value", v.p_value},
-          {"frames_analysed", v.frames_analysed},
-          {"frames_decoded", v.frames_decoded},
-          {"segments", segments},
-          {"width", r.width},
-          {"height", r.height},
-          {"duration_s", r.duration},
-          {"fps", r.fps},
-          {"codec", r.codec},
-          {"decode_errors", r.decode_errors}};
-}
-
 }  // namespace tidemark::cli

@@ -40,6 +40,5 @@ std::int64_t parse_bitrate(const std::string& text);
 io::VideoProgressFn terminal_progress(const std::string& label, bool enabled);
 
 nlohmann::json embed_video_json(const io::VideoEmbedResult& r);
-nlohmann::json detect_video_json(const io::VideoDetectFileResult& r);
 
 }  // namespace tidemark::cli

@@ -1,5 +1,7 @@
 #include "labels/verify_file.hpp"
 
+#include "labels/verify_report.hpp"
+
 #include <algorithm>
 
 #include "labels/binding.hpp"
@@ -9,9 +11,8 @@
 #include "tidemark/foreign_marks.hpp"
 
 namespace tidemark::labels {
-namespace {
-
 using nlohmann::json;
+namespace {
 
 bool says_ai(const std::optional<std::string>& source_type) {
   if (!source_type) return false;
@@ -41,31 +42,10 @@ nlohmann::json detect_result_json(const DetectResult& r) {
   return j;
 }
 
-json verify_file(const std::filesystem::path& file_path, const std::vector<KeyedDetector>& detectors,
-                 const io::Limits& limits) {
-  const std::string path = file_path.string();
-  const auto bytes = io::read_file(path, limits.max_file_bytes);
-  const io::ImageFile file = io::decode_image(bytes, path, limits);
-  json report{{"path", path}};
-
-  // Watermark: the first key that finds one wins; otherwise the strongest result is reported.
-  std::optional<DetectResult> best;
-  const Key* best_key = nullptr;
-  for (const auto& kd : detectors) {
-    const DetectResult r = io::with_file_name(file_path, [&] { return kd.detector.detect(file.image.view()); });
-    if (!best || (r.detected && !best->detected) || (r.detected == best->detected && r.z > best->z)) {
-      best = r;
-      best_key = &kd.key;
-    }
-    if (r.detected) break;
-  }
-  json wm = detect_result_json(*best);
-  wm["key"] = best_key->fingerprint();
-  wm["public_key"] = best_key->is_public_default();
-  report["watermark"] = wm;
-
+json assemble_report(json report, const Evidence& e) {
+  report["watermark"] = e.watermark;
+  const FileLabels& found = e.labels;
   // Metadata labels.
-  const FileLabels found = read_labels(file.metadata);
   json aigc{{"present", !found.labels.empty()}, {"count", found.labels.size()}, {"problems", found.problems}};
   json list = json::array();
   const AigcLabel* label = nullptr;
@@ -92,31 +72,17 @@ json verify_file(const std::filesystem::path& file_path, const std::vector<Keyed
   report["aigc"] = aigc;
   report["digital_source_type"] = {{"value", found.digital_source_type ? json(*found.digital_source_type) : json(nullptr)},
                                    {"says_ai", says_ai(found.digital_source_type)}};
-  const C2paPresence c2pa = scan_c2pa(bytes);
-  report["c2pa"] = {{"present", c2pa.present},
-                    {"carrier", c2pa.present ? json(c2pa.carrier) : json(nullptr)},
-                    {"note", "presence only: the manifest's signature and bindings are not validated"}};
-
-  // Marks other generators' reference code adds (invisible-watermark dwtDct).
-  const ForeignMarkReport foreign = detect_foreign_marks(file.image.view());
-  json found_marks = json::array();
-  for (const auto& f : foreign.found)
-    found_marks.push_back({{"name", f.name},
-                           {"variant", f.chroma_swapped ? "chroma-swapped" : "standard"},
-                           {"matched", f.matched},
-                           {"bits", f.bits},
-                           {"p_value", f.p_value}});
-  report["foreign_marks"] = {{"checked", foreign.checked},
-                             {"found", found_marks},
-                             {"note", "dwtDct marks do not survive JPEG or resizing: their absence proves little"}};
-
+  report["c2pa"] = {{"present", e.c2pa.present},
+                    {"carrier", e.c2pa.present ? json(e.c2pa.carrier) : json(nullptr)},
+                    {"note", e.c2pa_note}};
+  report["foreign_marks"] = e.foreign_marks;
   // Agreement between label and watermark.
   json agreement{{"produce_id_matches_watermark", nullptr}, {"signature", "not checked"}};
-  if (label && best->payload) {
+  if (label && e.payload) {
     const Payload expected = payload_for_produce_id(label->produce_id);
-    agreement["produce_id_matches_watermark"] = expected == *best->payload;
-    const auto sig = check_signature(*label, *best->payload, *best_key);
-    agreement["signature"] = best_key->is_public_default() && sig == SignatureCheck::Valid
+    agreement["produce_id_matches_watermark"] = expected == *e.payload;
+    const auto sig = check_signature(*label, *e.payload, *e.key);
+    agreement["signature"] = e.key->is_public_default() && sig == SignatureCheck::Valid
                                  ? "valid under the public key (anyone can make it; proves nothing)"
                                  : to_string(sig);
   } else if (label && !label->reserved_code1.empty()) {
@@ -131,15 +97,59 @@ json verify_file(const std::filesystem::path& file_path, const std::vector<Keyed
     suggestion = {{"label", "1"}, {"why", "the file's metadata declares AI-generated content"}};
   else if (label && (label->label == "2" || label->label == "3"))
     suggestion = {{"label", label->label}, {"why", "the file's metadata label says so"}};
-  else if (best->detected)
+  else if (e.watermark_detected)
     suggestion = {{"label", "3"}, {"why", "no metadata label, but a tidemark watermark was found (a generation trace)"}};
-  else if (!foreign.found.empty())
+  else if (!e.foreign_trace.empty())
     suggestion = {{"label", "3"},
-                  {"why", "no metadata label, but a generation trace was found: " + foreign.found.front().name}};
+                  {"why", "no metadata label, but a generation trace was found: " + e.foreign_trace}};
   else
     suggestion = {{"label", nullptr}, {"why", "no AI signal found; \"2\" applies only when the uploader declares AI"}};
   report["suggested_label"] = suggestion;
   return report;
+}
+
+json verify_file(const std::filesystem::path& file_path, const std::vector<KeyedDetector>& detectors,
+                 const io::Limits& limits) {
+  const std::string path = file_path.string();
+  const auto bytes = io::read_file(path, limits.max_file_bytes);
+  const io::ImageFile file = io::decode_image(bytes, path, limits);
+  json report{{"path", path}};
+
+  // Watermark: the first key that finds one wins; otherwise the strongest result is reported.
+  std::optional<DetectResult> best;
+  const Key* best_key = nullptr;
+  for (const auto& kd : detectors) {
+    const DetectResult r = io::with_file_name(file_path, [&] { return kd.detector.detect(file.image.view()); });
+    if (!best || (r.detected && !best->detected) || (r.detected == best->detected && r.z > best->z)) {
+      best = r;
+      best_key = &kd.key;
+    }
+    if (r.detected) break;
+  }
+  Evidence e;
+  e.watermark = detect_result_json(*best);
+  e.watermark["key"] = best_key->fingerprint();
+  e.watermark["public_key"] = best_key->is_public_default();
+  e.payload = best->payload;
+  e.watermark_detected = best->detected;
+  e.key = best_key;
+  e.labels = read_labels(file.metadata);
+  e.c2pa = scan_c2pa(bytes);
+  // Marks other generators' reference code adds (invisible-watermark dwtDct).
+  const ForeignMarkReport foreign = detect_foreign_marks(file.image.view());
+  json found_marks = json::array();
+  for (const auto& f : foreign.found)
+    found_marks.push_back({{"name", f.name},
+                           {"variant", f.chroma_swapped ? "chroma-swapped" : "standard"},
+                           {"matched", f.matched},
+                           {"bits", f.bits},
+                           {"p_value", f.p_value}});
+  if (!foreign.found.empty()) e.foreign_trace = foreign.found.front().name;
+  e.foreign_marks = {{"checked", foreign.checked},
+                             {"found", found_marks},
+                             {"note", "dwtDct marks do not survive JPEG or resizing: their absence proves little"}};
+
+  return assemble_report(std::move(report), e);
 }
 
 }  // namespace tidemark::labels

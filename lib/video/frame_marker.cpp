@@ -56,9 +56,21 @@ FrameMarker& FrameMarker::operator=(FrameMarker&&) noexcept = default;
 int FrameMarker::frames() const { return impl_->frames; }
 
 FrameMarkReport FrameMarker::mark(const LumaPlane& luma) {
-  auto& s = *impl_;
   detail::ScaledLuma plane(luma, "video frame");
-  const ImageView& view = plane.view();
+  const FrameMarkReport report = mark_view(plane.view());
+  plane.write_back();
+  return report;
+}
+
+FrameMarkReport FrameMarker::mark(const ImageView& frame) {
+  validate(frame, "video frame");
+  if (frame.space != MemorySpace::Host)
+    throw Error(Status::Unsupported, "video frame: device-resident video frames are not supported yet");
+  return mark_view(frame);
+}
+
+FrameMarkReport FrameMarker::mark_view(const ImageView& view) {
+  auto& s = *impl_;
   const double base = video_tile_scale(view.width, view.height, s.params.cell_scale);
   FrameMarkReport report;
   const bool first = s.frames == 0 || view.width != s.width || view.height != s.height;
@@ -91,7 +103,6 @@ FrameMarkReport FrameMarker::mark(const LumaPlane& luma) {
     }
   }
   s.embedder.embed_at(view, s.payload, s.geometry);
-  plane.write_back();
   report.geometry = s.geometry;
   ++s.frames;
   return report;

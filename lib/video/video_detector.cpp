@@ -54,9 +54,15 @@ VideoDetector::VideoDetector(VideoDetector&&) noexcept = default;
 VideoDetector& VideoDetector::operator=(VideoDetector&&) noexcept = default;
 
 const FrameDetection& VideoDetector::add_frame(const LumaPlane& luma, double time) {
-  auto& s = *impl_;
   detail::ScaledLuma plane(luma, "video frame");
-  const ImageView& view = plane.view();
+  return add_frame(plane.view(), time);
+}
+
+const FrameDetection& VideoDetector::add_frame(const ImageView& view, double time) {
+  auto& s = *impl_;
+  validate(view, "video frame");
+  if (view.space != MemorySpace::Host)
+    throw Error(Status::Unsupported, "video frame: device-resident video frames are not supported yet");
   const double scale = video_tile_scale(view.width, view.height, s.profile.cell_scale);
   const int factor = std::max(1, static_cast<int>(std::lround(scale / kAnalysisScale)));
   const Image reduced = s.reduce(view, factor);

@@ -15,6 +15,7 @@
 #include "array_view.hpp"
 #include "errors.hpp"
 #include "files.hpp"
+#include "video.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
@@ -222,6 +223,7 @@ NB_MODULE(_ext, m) {
   bind_detector(m);
   bind_files(m);
   bind_foreign_marks(m);
+  bind_video(m);
   m.def("cuda_device_count", &cuda_device_count, "Usable CUDA devices (0 without CUDA in this build).");
   m.def("_time_native_embed", &time_native_embed, "embedder"_a, "array"_a, "payload"_a, "repeats"_a);
 }

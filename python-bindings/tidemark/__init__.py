@@ -21,7 +21,7 @@ from . import _arrays, _ext
 from ._ext import DecodeError, DetectResult, Key, LimitError, UnsupportedError, cuda_device_count
 
 __all__ = [
-    "Key", "DetectResult", "Embedder", "Detector",
+    "Key", "DetectResult", "Embedder", "Detector", "VideoMarker", "VideoDetector",
     "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file", "mark_file", "verify_file",
     "detect_foreign_marks", "decode_dwtdct",
     "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "has_labels",
@@ -153,6 +153,55 @@ class Detector:
 
     def __repr__(self) -> str:
         return f"Detector({self.key!r})"
+
+
+class VideoMarker:
+    """Marks the frames of one clip with the video profile, in display order: cells 4x larger than
+    on images and a tile that follows the picture's motion, so the mark survives re-encoding.
+    Use one per clip (it tracks motion from frame to frame); frames are numpy arrays (H x W gray,
+    H x W x 3 RGB, H x W x 4 RGBA; uint8, uint16 or float in [0, 1]) or PIL images, on the host.
+
+        marker = tidemark.VideoMarker(key, payload=0xA1)
+        for frame in frames:            # e.g. decoded with PyAV: frame.to_ndarray(format="rgb24")
+            out = marker.mark(frame)    # hand `out` to your encoder
+    """
+
+    def __init__(self, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _DEFAULT_STRENGTH,
+                 mask_floor: float = 3.0, cell_scale: float = 4.0, follow_motion: bool = True,
+                 threads: int = 0) -> None:
+        self.key = _key(key)
+        self._core = _ext.FrameMarker(self.key, _payload(payload), strength, mask_floor, cell_scale, follow_motion,
+                                      threads)
+
+    def mark(self, frame: Any, *, bgr: bool = False, inplace: bool = False) -> Any:
+        """The marked frame, of the same type, shape and dtype as `frame`."""
+        prepared = _arrays.prepare(frame, bgr=bgr, inplace=inplace, what="mark")
+        if prepared.on_device:
+            raise _ext.UnsupportedError("mark: video frames must be in host memory in this version")
+        self._core.mark_inplace(prepared.array)
+        return prepared.finish()
+
+    @property
+    def frames(self) -> int:
+        return self._core.frames
+
+
+class VideoDetector:
+    """Finds the video mark in the frames of one clip (any subset, e.g. every 10th frame) and
+    combines them: finish() returns a dict with the payload, its p-value and the segments (start
+    and end time of each stretch with the same payload, or none), and decodes the summed soft bits
+    of frames too damaged to decode alone."""
+
+    def __init__(self, key: KeyLike = None, *, threads: int = 0) -> None:
+        self.key = _key(key)
+        self._core = _ext.VideoDetector(self.key, threads)
+
+    def add_frame(self, frame: Any, time: float, *, bgr: bool = False) -> DetectResult:
+        """Analyse one frame shown at `time` seconds; returns that frame's own result."""
+        return self._core.add_frame(_arrays.host_pixels(frame, bgr=bgr, what="add_frame"), float(time))
+
+    def finish(self) -> dict:
+        return self._core.finish()
 
 
 # The one-call functions reuse objects per (key, parameters): building an Embedder derives the

@@ -80,6 +80,35 @@ check "10-bit: payload" test "$(payload_of "$work/ten_m.mkv" --every 1)" = $P
 "$TIDEMARK" embed "$vid/opencv_tree_cinepak_320x240.avi" -o "$work/tree_m.mkv" --payload $P --preset ultrafast > /dev/null
 check "cinepak avi: marked and readable" test "$(payload_of "$work/tree_m.mkv" --every 1)" = $P
 
+# mark: watermark + GB 45438 label in the container + visible label on the first 2 s; verify.
+"$TIDEMARK" mark "$vid/ukui_zoom_720p25.mp4" -o "$work/lab.mp4" --producer P1 --produce-id clip-1 --visible --preset ultrafast \
+  --json > "$work/mark.json"
+check "mark video: exit 0" test $? -eq 0
+check "mark video: label in moov/udta/meta (read by ffprobe)" bash -c \
+  "ffprobe -v error -show_entries format_tags=AIGC -of default=nw=1:nk=1 '$work/lab.mp4' | grep -q '\"ProduceID\":\"clip-1\"'"
+"$TIDEMARK" verify "$work/lab.mp4" --json > "$work/verify.json"
+check "verify video: one conforming label, watermark agrees" python3 -c "
+import json; r = json.load(open('$work/verify.json'))
+assert r['kind'] == 'video' and r['aigc']['count'] == 1 and r['aigc']['conforms'], r['aigc']
+assert r['aigc']['labels'][0]['location'].startswith('moov/udta/meta keys/ilst'), r['aigc']
+assert r['watermark']['detected'] and r['agreement']['produce_id_matches_watermark'] is True, r
+assert r['suggested_label']['label'] == '1'"
+dark_share() {  # per cent of near-black pixels in the bottom-right label area at time $2
+  ffmpeg -nostdin -v error -ss "$2" -i "$1" -frames:v 1 -vf "crop=150:60:1110:650,format=gray" -f rawvideo - |
+    python3 -c "import sys; d = sys.stdin.buffer.read(); print(100 * sum(v < 50 for v in d) // len(d))"
+}
+check "visible label: shown at 1 s (dark plate)" test "$(dark_share "$work/lab.mp4" 1)" -gt 30
+check "visible label: gone at 3 s" test "$(dark_share "$work/lab.mp4" 3)" -eq 0
+"$TIDEMARK" mark "$work/lab.mp4" -o "$work/relab.mp4" --producer P2 --preset ultrafast > /dev/null
+"$TIDEMARK" verify "$work/relab.mp4" --json > "$work/reverify.json"
+check "re-marking keeps one label" python3 -c "
+import json; r = json.load(open('$work/reverify.json')); assert r['aigc']['count'] == 1, r['aigc']
+assert r['aigc']['labels'][0]['fields']['ContentProducer'] == 'P2'"
+"$TIDEMARK" mark "$vid/ukui_zoom_720p25.mp4" -o "$work/lab.mkv" --producer P1 --preset ultrafast > /dev/null
+check "mark to Matroska: label in its tags" bash -c "'$TIDEMARK' verify '$work/lab.mkv' --json | grep -q '\"count\":1'"
+"$TIDEMARK" mark "$vid/ukui_zoom_720p25.mp4" -o "$work/lab.avi" --producer P1 --preset ultrafast > /dev/null 2> "$work/err_avi.txt"; rc=$?
+check "mark to AVI: refused (no place for the label), no output" bash -c "test $rc -eq 1 && test ! -e '$work/lab.avi' && grep -q 'did not keep' '$work/err_avi.txt'"
+
 # Bad inputs: clear error naming the file, non-zero exit, no output and no temporary left behind.
 mkdir "$work/bad"
 "$TIDEMARK" embed "$TIDEMARK_CORPUS/bad/truncated_clip.mp4" -o "$work/bad/t.mp4" 2> "$work/err1.txt"; rc=$?

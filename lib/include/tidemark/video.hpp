@@ -56,11 +56,15 @@ class FrameMarker {
   FrameMarker& operator=(FrameMarker&&) noexcept;
 
   FrameMarkReport mark(const LumaPlane& luma);
+  // A whole decoded frame (gray, RGB or RGBA; 8 or 16 bit, host memory): the luminance delta goes
+  // equally into R, G and B, as for images.
+  FrameMarkReport mark(const ImageView& frame);
   int frames() const;
 
   struct Impl;
 
  private:
+  FrameMarkReport mark_view(const ImageView& view);
   std::unique_ptr<Impl> impl_;
 };
 
@@ -101,6 +105,7 @@ class VideoDetector {
   VideoDetector& operator=(VideoDetector&&) noexcept;
 
   const FrameDetection& add_frame(const LumaPlane& luma, double time);
+  const FrameDetection& add_frame(const ImageView& frame, double time);  // gray, RGB or RGBA
   VideoDetectReport finish() const;
 
   struct Impl;

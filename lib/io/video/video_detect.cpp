@@ -36,6 +36,16 @@ struct GrayConverter {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> read_container_metadata(const std::filesystem::path& path) {
+  AVFormatContext* raw = nullptr;
+  av::check(avformat_open_input(&raw, path.string().c_str(), nullptr, nullptr), path.string(), "cannot open as a video");
+  av::InputPtr fmt(raw);
+  std::vector<std::pair<std::string, std::string>> out;
+  const AVDictionaryEntry* e = nullptr;
+  while ((e = av_dict_get(fmt->metadata, "", e, AV_DICT_IGNORE_SUFFIX))) out.emplace_back(e->key, e->value);
+  return out;
+}
+
 bool is_video_path(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -1,5 +1,6 @@
 // embed_video_file: decode -> mark -> encode as three threads joined by bounded queues; streams
 // other than the marked video are copied packet by packet.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -79,6 +80,28 @@ double plane_psnr(const ImageView& before, const ImageView& after, int bit_depth
   const double top = bit_depth == 8 ? 255.0 : double((1 << std::min(bit_depth, 16)) - 1);
   const double mse = se / (double(before.width) * before.height);
   return mse <= 0 ? 100.0 : std::min(100.0, 10 * std::log10(top * top / mse));
+}
+
+// Sets the colour of a rectangle of the luma plane's frame to neutral grey (the chroma planes'
+// middle value), so a label plate drawn on luma is grey, not tinted by the picture under it.
+void neutralise_chroma(AVFrame& f, const PlaneRect& r) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(AVPixelFormat(f.format));
+  if (!d || d->nb_components < 3 || (d->flags & AV_PIX_FMT_FLAG_RGB)) return;
+  const int x0 = r.x >> d->log2_chroma_w, y0 = r.y >> d->log2_chroma_h;
+  const int x1 = (r.x + r.width + (1 << d->log2_chroma_w) - 1) >> d->log2_chroma_w;
+  const int y1 = (r.y + r.height + (1 << d->log2_chroma_h) - 1) >> d->log2_chroma_h;
+  for (int c = 1; c <= 2; ++c) {
+    const AVComponentDescriptor& comp = d->comp[c];
+    const int mid = (1 << (comp.depth - 1)) << comp.shift;
+    for (int y = y0; y < y1; ++y) {
+      std::uint8_t* row = f.data[comp.plane] + std::ptrdiff_t(y) * f.linesize[comp.plane];
+      for (int x = x0; x < x1; ++x) {
+        std::uint8_t* px = row + std::ptrdiff_t(x) * comp.step + comp.offset;
+        if (comp.step == 1 || (comp.step == 2 && comp.depth <= 8)) *px = static_cast<std::uint8_t>(mid);
+        else std::memcpy(px, &mid, 2);  // little-endian 16-bit sample
+      }
+    }
+  }
 }
 
 struct Pipeline {
@@ -263,10 +286,17 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
     pl.stream_map[i] = dst->index;
   }
   copy_metadata(&pl.out->metadata, in.format()->metadata);
+  for (const auto& [k, v] : encode.metadata) av_dict_set(&pl.out->metadata, k.c_str(), v.c_str(), 0);
+  AVDictionary* mux_options = nullptr;
+  const std::string muxer = pl.out->oformat->name;
+  if (!encode.metadata.empty() && (muxer == "mp4" || muxer == "mov" || muxer == "ipod" || muxer == "3gp"))
+    av_dict_set(&mux_options, "movflags", "use_metadata_tags", 0);
   if (!(pl.out->oformat->flags & AVFMT_NOFILE))
     av::check(avio_open(&pl.out->pb, temp.path().string().c_str(), AVIO_FLAG_WRITE), pl.out_name, "cannot create",
               Status::IoError);
-  av::check(avformat_write_header(pl.out.get(), nullptr), pl.out_name, "cannot write the header", Status::IoError);
+  const int header_rc = avformat_write_header(pl.out.get(), &mux_options);
+  av_dict_free(&mux_options);
+  av::check(header_rc, pl.out_name, "cannot write the header", Status::IoError);
 
   // decode -> [q1] -> mark -> [q2] -> encode + write (this thread).
   BoundedQueue<VideoInput::Item> decoded(kQueueFrames), marked(kQueueFrames);
@@ -301,6 +331,8 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
           for (int y = 0; y < luma.view.height; ++y)
             std::memcpy(before.view().row<unsigned char>(y), luma.view.row<unsigned char>(y), luma.view.row_bytes());
           const auto t0 = std::chrono::steady_clock::now();
+          if (encode.overlay)
+            if (const auto rect = encode.overlay(luma, in.seconds(*item->frame))) neutralise_chroma(*item->frame, *rect);
           const FrameMarkReport r = marker.mark(luma);
           result.mark_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           result.reanchors += r.reanchored && marker.frames() > 1;
@@ -334,6 +366,16 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   pl.encode(nullptr);
   av::check(av_write_trailer(pl.out.get()), pl.out_name, "cannot finish the file", Status::IoError);
   if (pl.out->pb) av::check(avio_closep(&pl.out->pb), pl.out_name, "cannot close", Status::IoError);
+  // Containers that cannot hold a requested tag drop it silently: read the finished file back.
+  if (!encode.metadata.empty()) {
+    const auto written = read_container_metadata(temp.path());
+    for (const auto& [k, v] : encode.metadata) {
+      const bool found = std::any_of(written.begin(), written.end(), [&](const auto& w) { return w.first == k && w.second == v; });
+      if (!found)
+        throw Error(Status::Unsupported, pl.out_name + ": the " + muxer + " container did not keep the '" + k +
+                                             "' metadata; use .mp4, .mov or .mkv");
+    }
+  }
   temp.commit();
 
   result.frames = marker.frames();

@@ -6,6 +6,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tidemark/video.hpp"
 
@@ -18,6 +20,13 @@ void configure_libav_logging();
 // True for names FFmpeg containers usually carry (.mp4, .mov, .mkv, .webm, .avi, ...).
 bool is_video_path(const std::filesystem::path& path);
 
+// Drawn on a frame's luma plane before the watermark (a visible label): returns the rectangle
+// whose colour is to be made neutral (the label's plate), or nothing when it drew nothing.
+struct PlaneRect {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+using FrameOverlay = std::function<std::optional<PlaneRect>(const LumaPlane& luma, double seconds)>;
+
 struct VideoEncodeOptions {
   std::string codec = "libx264";
   // Constant quality: lower is better. Unset: 18 for encoders that take a CRF (visually lossless
@@ -26,7 +35,15 @@ struct VideoEncodeOptions {
   std::optional<std::int64_t> bitrate;  // bits per second
   std::string preset;  // encoder speed/size trade-off ("" = the encoder's default, medium for x264/x265)
   int threads = 0;                      // marking threads; 0 = all
+  // Container metadata to set (replacing entries of the same name from the input). MP4/MOV
+  // write them as `moov/udta/meta` mdta keys (FFmpeg's use_metadata_tags), where GB 45438 puts
+  // its AIGC label; they are read back from the finished file before it takes the final name.
+  std::vector<std::pair<std::string, std::string>> metadata;
+  FrameOverlay overlay;
 };
+
+// Container-level metadata of a media file, as libav reads it.
+std::vector<std::pair<std::string, std::string>> read_container_metadata(const std::filesystem::path& path);
 
 struct VideoProgress {
   std::int64_t frames = 0;

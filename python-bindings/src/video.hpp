@@ -1,0 +1,6 @@
+#pragma once
+#include <nanobind/nanobind.h>
+
+namespace tidemark::python {
+void bind_video(nanobind::module_& m);
+}
