@@ -167,7 +167,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
       // Fast path: the geometry the embedder used on an image of this size (no resize, rotation
       // or crop; re-encoding and colour edits are fine). One fold instead of a spectrum search.
       std::vector<double> direct_scales{detail::tile_scale_for(image.width, image.height)};
-      if (params.expected_scale) direct_scales.insert(direct_scales.begin(), *params.expected_scale);
+      direct_scales.insert(direct_scales.begin(), params.expected_scales.begin(), params.expected_scales.end());
       for (double s : direct_scales) {
         Candidate direct;
         direct.scale = s / level;

@@ -30,7 +30,11 @@ double wrap_offset(double o) {
 double video_tile_scale(int width, int height, double cell_scale) {
   // Small frames must still hold more than one tile: the fold needs every tile pixel covered.
   const double fits = std::min(width, height) / (kMinTilesAcross * tm1::kTile);
-  return std::max(1.0, std::min(cell_scale * detail::tile_scale_for(width, height), fits));
+  // Above 720p the cells grow only slowly with the frame: codecs work in blocks of fixed pixel
+  // size, and a frame must still hold more than a tile after a 50 % crop (1080p: 8.9 px cells,
+  // measured better than 12 px on crops and CRF 35 alike).
+  const double growth = std::pow(detail::tile_scale_for(width, height), 0.25);
+  return std::max(1.0, std::min(cell_scale * growth, fits));
 }
 
 struct FrameMarker::Impl {

@@ -2,6 +2,7 @@
 // Parameters of scheme TM1 (see DESIGN.md section 2) and the user's knobs.
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace tidemark {
 
@@ -45,8 +46,8 @@ struct DetectParams {
   bool mirror = true;       // also consider a horizontally mirrored mark (costs a search, no FFT)
   int candidates = 3;       // template candidates carried to fold and sync
   // Image pixels per tile pixel to try first, before any search, besides the image profile's own
-  // (the video detector passes the video profile's scale).
-  std::optional<double> expected_scale;
+  // (the video detector passes the video profile's scales; each is one more test).
+  std::vector<double> expected_scales;
   int threads = 0;
 };
 
