@@ -118,5 +118,23 @@ if [ "$(id -u)" -ne 0 ]; then
   check "read-only: nothing written" test -z "$(find "$work/ro" -type f)"
 fi
 
+# A full disk: a file-size limit makes writes fail part-way (EFBIG, as ENOSPC would on a full
+# disk). The file that does not fit fails cleanly and is recorded; the others are written; no
+# partial or temporary file is left.
+mkdir -p "$work/full_in"
+cp "$img/opencv_orange_512x512.jpg" "$work/full_in/a_small.jpg"
+cp "$img/opencv_graf1_800x640.png" "$work/full_in/b_large.png"   # ~1 MB as PNG
+cp "$img/opencv_messi5_548x342.jpg" "$work/full_in/c_small.jpg"
+(trap '' XFSZ; ulimit -f 600; exec "$TIDEMARK" embed "$work/full_in" -o "$work/full_out" --manifest "$work/full.jsonl") \
+  > /dev/null 2> "$work/err.txt"; rc=$?
+check "disk full: exit 1" test $rc -eq 1
+check "disk full: the failing file named with the cause" grep -q "b_large.png.*File too large" "$work/err.txt"
+check "disk full: the others written" test -s "$work/full_out/a_small.jpg" -a -s "$work/full_out/c_small.jpg"
+check "disk full: no partial output, no temporary file" bash -c "test ! -e '$work/full_out/b_large.png' && test -z \"\$(find '$work/full_out' -name '.*')\""
+check "disk full: manifest records 2 ok, 1 error" python3 -c "
+import json; rows = [json.loads(l) for l in open('$work/full.jsonl')]
+assert sorted(r['status'] for r in rows) == ['error', 'ok', 'ok'], rows
+assert [r for r in rows if r['status'] == 'error'][0]['input'].endswith('b_large.png')"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
