@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: install, build (CUDA kernels too when nvcc is present), run every test,
+# a short fuzz run of every parser,
 # then build the Python package and run its tests.
 # GPU tests skip, saying so, when no CUDA device is present.
 set -euo pipefail
@@ -11,3 +12,8 @@ cmake --preset release > /dev/null
 cmake --build --preset release
 ctest --preset release
 bash scripts/test-python.sh
+# A short fuzz run of every libFuzzer target (clang, ASan + UBSan); long runs: docs/SECURITY.md.
+cmake --preset fuzz > /dev/null
+cmake --build --preset fuzz
+TIDEMARK_FUZZ_SECONDS=${TIDEMARK_FUZZ_SECONDS:-20}
+bash fuzz/run.sh build/fuzz "$TIDEMARK_FUZZ_SECONDS"
