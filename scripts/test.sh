@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: install, build (CUDA kernels too when nvcc is present), run every test,
-# a short fuzz run of every parser,
-# then build the Python package and run its tests.
+# build the Python package and run its tests, then a short fuzz run of every parser.
 # GPU tests skip, saying so, when no CUDA device is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
