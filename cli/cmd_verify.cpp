@@ -92,11 +92,13 @@ Runner setup_verify(CLI::App& app) {
       ->check(CLI::ExistingFile);
   app.add_option("--passphrase-file", o->key.passphrase_file, "File whose first line is a passphrase to derive a key from")
       ->check(CLI::ExistingFile);
+  app.add_flag("--allow-open-key-file", o->key.allow_open_files,
+               "Accept key or passphrase files that every user can read (refused by default)");
   o->sampling.add_to(app);
   o->common.add_to(app);
   return [o]() -> int {
     std::vector<Key> keys;
-    for (const auto& f : o->key_files) keys.push_back(Key::from_file(f));
+    for (const auto& f : o->key_files) keys.push_back(Key::from_file(f, o->key.access()));
     if (keys.empty()) keys.push_back(o->key.resolve(nullptr));  // passphrase file or environment, else public
     DetectParams params;
     params.threads = o->common.threads;

@@ -20,6 +20,8 @@ void KeyOptions::add_to(CLI::App& app) {
       ->check(CLI::ExistingFile);
   app.add_option("--passphrase-file", passphrase_file, "File whose first line is a passphrase to derive the key from")
       ->check(CLI::ExistingFile);
+  app.add_flag("--allow-open-key-file", allow_open_files,
+               "Accept a key or passphrase file that every user can read (refused by default: chmod 600 it)");
 }
 
 Key KeyOptions::resolve(std::string* source) const {
@@ -28,9 +30,10 @@ Key KeyOptions::resolve(std::string* source) const {
   };
   if (!key_file.empty()) {
     said("key file " + key_file);
-    return Key::from_file(key_file);
+    return Key::from_file(key_file, access());
   }
   if (!passphrase_file.empty()) {
+    if (!allow_open_files) require_private_file(passphrase_file);
     std::ifstream in(passphrase_file);
     std::string line;
     std::getline(in, line);

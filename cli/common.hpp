@@ -17,7 +17,9 @@ namespace tidemark::cli {
 struct KeyOptions {
   std::string key_file;
   std::string passphrase_file;
+  bool allow_open_files = false;  // accept key/passphrase files every user can read
   void add_to(CLI::App& app);
+  Key::KeyFileAccess access() const { return allow_open_files ? Key::KeyFileAccess::AnyMode : Key::KeyFileAccess::OwnerOnly; }
   // --key-file, then --passphrase-file, then TIDEMARK_KEY (64 hex digits), then
   // TIDEMARK_PASSPHRASE, else the public key. Keys never come from argv.
   Key resolve(std::string* source) const;

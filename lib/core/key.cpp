@@ -54,7 +54,18 @@ Key Key::from_hex(std::string_view hex) {
   return Key(b);
 }
 
-Key Key::from_file(const std::filesystem::path& path) {
+void require_private_file(const std::filesystem::path& path) {
+  // A secret others can read is a secret others have: refuse it, as ssh does for private keys.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IROTH | S_IWOTH)))
+    throw Error(Status::InvalidArgument,
+                path.string() + ": readable or writable by every user (mode " + std::to_string((st.st_mode >> 6) & 7) +
+                    std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) +
+                    "); run `chmod 600` on it, or allow it explicitly");
+}
+
+Key Key::from_file(const std::filesystem::path& path, KeyFileAccess access) {
+  if (access == KeyFileAccess::OwnerOnly) require_private_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(Status::IoError, path.string() + ": cannot open key file: " + std::strerror(errno));
   std::ostringstream ss;

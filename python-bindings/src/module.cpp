@@ -46,7 +46,12 @@ void bind_key(nb::module_& m) {
                   "PBKDF2-HMAC-SHA256 (100,000 iterations, fixed documented salt): the same key as "
                   "`tidemark --passphrase-file`.")
       .def_static("from_hex", &Key::from_hex, "hex"_a, "64 hex digits.")
-      .def_static("from_file", &Key::from_file, "path"_a, "A key file as `tidemark keygen` writes it.")
+      .def_static("from_file",
+                  [](const std::filesystem::path& p, bool allow_open) {
+                    return Key::from_file(p, allow_open ? Key::KeyFileAccess::AnyMode : Key::KeyFileAccess::OwnerOnly);
+                  },
+                  "path"_a, "allow_open"_a = false,
+                  "A key file as `tidemark keygen` writes it; refused when every user can read it unless allow_open.")
       .def_static("public", &Key::public_default,
                   "The documented public key: anyone can detect 'marked as AI-generated' with it.")
       .def_prop_ro("fingerprint", &Key::fingerprint, "16 hex digits that identify the key without revealing it.")

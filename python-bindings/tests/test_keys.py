@@ -56,3 +56,13 @@ def test_key_argument_accepts_a_path_and_none(tmp_path, orange):
     assert tidemark.detect(tidemark.embed(orange, payload=9)).payload == 9  # public key
     with pytest.raises(ValueError, match="key must be"):
         tidemark.embed(orange, key=12345)
+
+
+def test_world_readable_key_file_is_refused_unless_allowed(tmp_path):
+    k = tidemark.Key.generate()
+    path = tmp_path / "open.key"
+    k.write(path)
+    path.chmod(0o644)
+    with pytest.raises(ValueError, match="every user"):
+        tidemark.Key.from_file(path)
+    assert tidemark.Key.from_file(path, allow_open=True) == k

@@ -19,6 +19,15 @@ check "keygen mode 0600" test "$(stat -c %a "$work/k")" = 600
 check "keygen does not print the key" bash -c "! grep -q \"$(cat "$work/k")\" '$work/keygen.out'"
 check "keygen refuses to replace" bash -c "! '$TIDEMARK' keygen -o '$work/k'"
 
+# A key or passphrase file every user can read is refused (like ssh private keys), unless allowed.
+cp "$work/k" "$work/open.key" && chmod 644 "$work/open.key"
+"$TIDEMARK" detect "$img" --key-file "$work/open.key" > /dev/null 2> "$work/open.err"; rc=$?
+check "world-readable key file: refused" bash -c "test $rc -ne 0 && grep -q 'readable or writable by every user' '$work/open.err'"
+check "world-readable key file: not printed" bash -c "! grep -q \"$(cat "$work/k")\" '$work/open.err'"
+check "world-readable key file: --allow-open-key-file" "$TIDEMARK" detect "$img" --key-file "$work/open.key" --allow-open-key-file
+echo "a passphrase" > "$work/open.pass" && chmod 604 "$work/open.pass"
+check "world-readable passphrase file: refused" bash -c "! '$TIDEMARK' detect '$img' --passphrase-file '$work/open.pass' 2>/dev/null"
+
 # embed + detect with a private key; JSON contract
 "$TIDEMARK" embed "$img" -o "$work/m.png" --payload 00000000deadbeef --key-file "$work/k" --json > "$work/e.json"
 check "embed json status" test "$(json_field "['status']" < "$work/e.json")" = ok

@@ -22,8 +22,10 @@ class Key {
   static Key from_passphrase(std::string_view passphrase);
   // 64 hex digits (surrounding white space ignored).
   static Key from_hex(std::string_view hex);
-  // A key file holds 64 hex digits, as `tidemark keygen` writes it.
-  static Key from_file(const std::filesystem::path& path);
+  // A key file holds 64 hex digits, as `tidemark keygen` writes it. Files that every user may
+  // read or write are refused unless `access` says AnyMode.
+  enum class KeyFileAccess { OwnerOnly, AnyMode };
+  static Key from_file(const std::filesystem::path& path, KeyFileAccess access = KeyFileAccess::OwnerOnly);
   // The documented public key: anyone can detect "marked as AI-generated" with it.
   static Key public_default();
 
@@ -39,5 +41,8 @@ class Key {
 
 // Writes a key file with mode 0600, atomically; refuses to replace an existing file.
 void write_key_file(const Key& key, const std::filesystem::path& path);
+
+// Throws Error(InvalidArgument) when every user may read or write the file (a key or passphrase).
+void require_private_file(const std::filesystem::path& path);
 
 }  // namespace tidemark
