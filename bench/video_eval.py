@@ -123,6 +123,7 @@ def main():
             d = detect(tidemark, target)
             rec = {"attack": name, "payload_ok": d.get("payload") == PAYLOAD,
                    "false_payload": bool(d.get("payload")) and d.get("payload") != PAYLOAD,
+                   "detected": bool(d.get("detected")), "frames_present": d.get("frames_present", 0),
                    "frames_decoded": d.get("frames_decoded", 0), "frames_analysed": d.get("frames_analysed", 0),
                    "combined": any(s.get("combined") for s in d.get("segments", [])), "error": d.get("error")}
             if name.startswith("x264 CRF"):
@@ -135,7 +136,8 @@ def main():
                 row["unmarked"].append({"copy": f"unmarked CRF {crf}", "payload": unmarked.get("payload"),
                                         "frames_analysed": unmarked.get("frames_analysed", 0)})
             row["attacks"].append(rec)
-            print(f"  {name:18s} {'ok ' if rec['payload_ok'] else 'MISS'} {rec['frames_decoded']}/{rec['frames_analysed']}"
+            print(f"  {name:18s} {'ok ' if rec['payload_ok'] else ('MARK' if rec['detected'] else 'MISS')} "
+                  f"{rec['frames_decoded']}/{rec['frames_analysed']}"
                   f" frames{' (combined)' if rec['combined'] else ''}"
                   + (f", overhead {rec['overhead_pct']} %" if 'overhead_pct' in rec else ""), flush=True)
         u = detect(tidemark, clip)
@@ -152,8 +154,8 @@ def main():
         cells = []
         for r in results:
             a = next((a for a in r["attacks"] if a["attack"] == n), None)
-            cells.append("-" if a is None else
-                         f"{'yes' if a['payload_ok'] else 'no'} ({a['frames_decoded']}/{a['frames_analysed']})")
+            verdict = "yes" if a and a["payload_ok"] else ("mark only" if a and a["detected"] else "no")
+            cells.append("-" if a is None else f"{verdict} ({a['frames_decoded']}/{a['frames_analysed']})")
         lines.append(f"| {n} | " + " | ".join(cells) + " |")
     lines.append("| mean luma PSNR | " + " | ".join(f"{r['psnr_db']} dB" for r in results) + " |")
     for crf in ("crf23", "crf28", "crf35"):
@@ -163,7 +165,8 @@ def main():
         sum(bool(u["payload"]) for r in results for u in r["unmarked"])
     unmarked_checked = sum(len(r["unmarked"]) for r in results)
     lines.append("")
-    lines.append(f"Cells: payload recovered for the clip (frames that decoded alone / frames analysed at 5 per second). "
+    lines.append(f"Cells: payload recovered for the clip, 'mark only' when the mark was found without its payload "
+                 f"(frames that decoded alone / frames analysed at 5 per second). "
                  f"False payloads: {false_claims} (attacked marked copies, and {unmarked_checked} unmarked clips and encodes).")
     table = "\n".join(lines)
     print(table)

@@ -67,9 +67,9 @@ Runner setup_detect(CLI::App& app) {
             std::cout << j.dump() << "\n";
           } else {
             const auto& r = v.report;
-            std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded)\n", r.detected ? "detected" : "not-detected",
-                        r.payload ? r.payload->to_hex().c_str() : "-", "video", r.p_value, in.c_str(), r.frames_decoded,
-                        r.frames_analysed);
+            std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded, %d with the mark)\n",
+                        r.detected ? "detected" : "not-detected", r.payload ? r.payload->to_hex().c_str() : "-", "video",
+                        r.p_value, in.c_str(), r.frames_decoded, r.frames_analysed, r.frames_present);
             if (r.segments.size() > 1 || (r.segments.size() == 1 && r.segments[0].combined))
               for (const auto& seg : r.segments)
                 std::printf("  %8.2f-%-8.2fs %-16s %s\n", seg.start, seg.end,

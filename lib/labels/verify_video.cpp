@@ -39,11 +39,12 @@ json detect_video_json(const io::VideoDetectFileResult& r) {
                         {"p_value", s.p_value}});
   return {{"kind", "video"},
           {"detected", v.detected},
-          {"verdict", v.detected ? "detected" : "not-detected"},
+          {"verdict", v.detected ? (v.payload ? "detected" : "detected (no payload)") : "not-detected"},
           {"payload", v.payload ? json(v.payload->to_hex()) : json(nullptr)},
           {"p_value", v.p_value},
           {"frames_analysed", v.frames_analysed},
           {"frames_decoded", v.frames_decoded},
+          {"frames_present", v.frames_present},
           {"segments", segments},
           {"width", r.width},
           {"height", r.height},

@@ -94,14 +94,19 @@ const FrameDetection& VideoDetector::add_frame(const ImageView& view, double tim
 
 namespace {
 
-// Sums the soft bits of a run's frames and decodes them.
+// Sync z-scores of unmarked frames reach about this (the maximum over every position searched):
+// a frame's soft bits count in proportion to how far its sync rises above it.
+constexpr double kNoiseZ = 4.0;
+
+// Sums the soft bits of a run's frames, weighted by their sync evidence, and decodes them.
 std::optional<Payload> decode_combined(const std::vector<FrameDetection>& frames, const FrameIndex& idx) {
   std::vector<float> sum(tm1::kCodedBits, 0.0f);
   int used = 0;
   for (std::size_t i : idx) {
     const auto& soft = frames[i].result.soft_bits;
-    if (soft.size() != sum.size()) continue;
-    for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += soft[k];
+    const double weight = frames[i].result.z - kNoiseZ;
+    if (soft.size() != sum.size() || weight <= 0) continue;
+    for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += static_cast<float>(weight) * soft[k];
     ++used;
   }
   if (used < 2) return std::nullopt;  // one frame was already decoded on its own
@@ -179,10 +184,20 @@ VideoDetectReport VideoDetector::finish() const {
   for (const auto& seg : report.segments)
     if (seg.payload && (!longest || seg.end - seg.start + seg.frames > longest->end - longest->start + longest->frames))
       longest = &seg;
+  double best_present_p = 1.0;
+  for (const auto& f : frames)
+    if (f.result.detected) {
+      ++report.frames_present;
+      best_present_p = std::min(best_present_p, f.result.p_value);
+    }
   if (longest) {
     report.detected = true;
     report.payload = longest->payload;
     report.p_value = longest->p_value;
+  } else if (report.frames_present > 0) {
+    // Zero-bit: the mark is there but no payload could be read.
+    report.detected = true;
+    report.p_value = std::min(1.0, best_present_p * n_frames);
   }
   return report;
 }

@@ -38,6 +38,7 @@ nb::dict report_dict(const VideoDetectReport& r) {
   out["p_value"] = r.p_value;
   out["frames_analysed"] = r.frames_analysed;
   out["frames_decoded"] = r.frames_decoded;
+  out["frames_present"] = r.frames_present;
   out["segments"] = segments;
   return out;
 }

@@ -86,6 +86,7 @@ TEST(VideoProfile, EveryFrameOfAMarkedPanDecodes) {
   EXPECT_EQ(*r.payload, kA);
   ASSERT_EQ(r.segments.size(), 1u);
   EXPECT_EQ(r.segments[0].frames_decoded, 5);
+  EXPECT_EQ(r.frames_present, 5);
   EXPECT_LT(r.p_value, 1e-9);
 }
 
@@ -119,6 +120,7 @@ TEST(VideoProfile, UnmarkedFramesClaimNothing) {
   const VideoDetectReport r = detector.finish();
   EXPECT_FALSE(r.detected);
   EXPECT_EQ(r.frames_decoded, 0);
+  EXPECT_EQ(r.frames_present, 0);
   ASSERT_EQ(r.segments.size(), 1u);
   EXPECT_FALSE(r.segments[0].payload);
 }

@@ -87,11 +87,13 @@ struct VideoSegment {
 };
 
 struct VideoDetectReport {
+  // A payload was read, or (zero-bit, as for images) frames synchronised with z > kPresentZ.
   bool detected = false;
   std::optional<Payload> payload;  // the payload of the longest marked segment
   double p_value = 1;
   int frames_analysed = 0;
   int frames_decoded = 0;
+  int frames_present = 0;          // frames whose mark was found, decoded or not
   std::vector<VideoSegment> segments;  // marked and unmarked stretches, in time order
   std::vector<FrameDetection> frames;
 };
