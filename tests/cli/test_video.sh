@@ -104,6 +104,13 @@ check "visible label: gone at 3 s" test "$(dark_share "$work/lab.mp4" 3)" -eq 0
 check "re-marking keeps one label" python3 -c "
 import json; r = json.load(open('$work/reverify.json')); assert r['aigc']['count'] == 1, r['aigc']
 assert r['aigc']['labels'][0]['fields']['ContentProducer'] == 'P2'"
+ff -i "$work/lab.mp4" -map_metadata -1 -c copy "$work/stripped.mp4"
+"$TIDEMARK" verify "$work/stripped.mp4" --json > "$work/stripped.json"
+check "label stripped: reported missing, watermark still found" python3 -c "
+import json; r = json.load(open('$work/stripped.json'))
+assert r['aigc']['count'] == 0 and r['watermark']['detected'] and r['suggested_label']['label'] == '3', r"
+"$TIDEMARK" mark "$work/rot.mp4" -o "$work/rot_lab.mp4" --producer P1 --preset ultrafast > /dev/null
+check "mark video: input metadata kept (title, rotation)" bash -c "ffprobe -v error -show_entries format_tags=title -of default=nw=1:nk=1 '$work/rot_lab.mp4' | grep -q 'A title' && test \"\$(ffprobe -v error -select_streams v:0 -show_entries stream_side_data=rotation -of csv=p=0 '$work/rot_lab.mp4')\" = \"$(rotation "$work/rot.mp4")\""
 "$TIDEMARK" mark "$vid/ukui_zoom_720p25.mp4" -o "$work/lab.mkv" --producer P1 --preset ultrafast > /dev/null
 check "mark to Matroska: label in its tags" bash -c "'$TIDEMARK' verify '$work/lab.mkv' --json | grep -q '\"count\":1'"
 "$TIDEMARK" mark "$vid/ukui_zoom_720p25.mp4" -o "$work/lab.avi" --producer P1 --preset ultrafast > /dev/null 2> "$work/err_avi.txt"; rc=$?
