@@ -8,6 +8,7 @@ build=${1:?build dir (cmake --preset fuzz)}; seconds=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd); corpus=${TIDEMARK_CORPUS:-$here/../../shared/corpus}
 work=$build/fuzz/work; art=$build/fuzz/artifacts
 mkdir -p "$work" "$art"
+rm -f "$build"/fuzz/summary.*
 seed() {  # seed NAME FILES...: a fresh corpus folder with small copies of the files
   local d=$work/$1; shift; mkdir -p "$d"
   for f in "$@"; do [ -f "$f" ] && head -c 65536 "$f" > "$d/$(basename "$f")"; done
@@ -36,5 +37,5 @@ for ((i = 0; i < ${#targets[@]}; i += 2)); do
   [ $((i + 1)) -lt ${#targets[@]} ] && run_one "${targets[i + 1]}" > "$build/fuzz/summary.$((i + 1))" &
   wait
 done
-cat "$build"/fuzz/summary.* | tee "$build/fuzz/summary.txt"
+cat "$build"/fuzz/summary.[0-9]* | tee "$build/fuzz/summary.txt"
 ! grep -q FAILED "$build/fuzz/summary.txt"
