@@ -90,7 +90,8 @@ Runner setup_embed(CLI::App& app) {
       o->out.check_writable(in.path, out);
       if (io::is_video_path(in.path)) {
         const io::VideoEmbedResult r = io::embed_video_file(
-            in.path, out, key, payload, video_params, encode, terminal_progress(in.path.string(), video_progress));
+            in.path, out, key, payload, video_params, encode, terminal_progress(in.path.string(), video_progress),
+            io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
         nlohmann::json j = embed_video_json(r);
         j["payload"] = payload.to_hex();
         return j;

@@ -126,7 +126,8 @@ Runner setup_mark(CLI::App& app) {
         vo.encode = o->video.encode_options();
         vo.visible_seconds = o->visible_seconds;
         const auto v = labels::mark_video_file(in.path, out, request, key, vo,
-                                               terminal_progress(in.path.string(), inputs.size() == 1));
+                                               terminal_progress(in.path.string(), inputs.size() == 1),
+                                               io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
         r = v.mark;
         video_json = embed_video_json(v.video);
       } else {

@@ -111,7 +111,8 @@ Runner setup_verify(CLI::App& app) {
       const std::string in = input.path.string();
       try {
         const json r = io::is_video_path(input.path)
-                           ? labels::verify_video_file(input.path, detectors, o->sampling.sampling())
+                           ? labels::verify_video_file(input.path, detectors, o->sampling.sampling(),
+                                                       io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()})
                            : labels::verify_file(in, detectors, o->common.limits());
         if (o->common.json)
           std::cout << r.dump() << "\n";

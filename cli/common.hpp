@@ -32,6 +32,7 @@ struct CommonOptions {
   std::string backend = "auto";
   void add_to(CLI::App& app);
   io::Limits limits() const;
+  std::int64_t max_frame_pixels() const { return static_cast<std::int64_t>(max_pixels); }  // videos: per frame
   Backend backend_choice() const;
 };
 

@@ -1,5 +1,7 @@
 #include "labels/xmp_label.hpp"
 
+#include <algorithm>
+
 #include <exiv2/exiv2.hpp>
 #include <mutex>
 
@@ -54,9 +56,42 @@ std::string digital_source_uri(DigitalSource source) {
                                                            : "compositeWithTrainedAlgorithmicMedia");
 }
 
+namespace {
+constexpr std::size_t kMaxXmpBytes = std::size_t(16) << 20;
+constexpr int kMaxXmpDepth = 256;
+
+// Element nesting depth of an XML text, counted from tags alone (no parsing): <a> opens,
+// </a> and <a/> do not stay open; comments, declarations and processing instructions are skipped.
+int nesting_depth(std::string_view xml) {
+  int depth = 0, deepest = 0;
+  for (std::size_t i = 0; i < xml.size(); ++i) {
+    if (xml[i] != '<' || i + 1 >= xml.size()) continue;
+    const char next = xml[i + 1];
+    const std::size_t end = xml.find('>', i);
+    if (end == std::string_view::npos) break;
+    if (next == '/') --depth;
+    else if (next != '!' && next != '?' && xml[end - 1] != '/') deepest = std::max(deepest, ++depth);
+    i = end;
+  }
+  return deepest;
+}
+}  // namespace
+
 XmpContent read_xmp(std::string_view packet) {
   XmpContent out;
   if (packet.empty()) return out;
+  // XMP packets are kilobytes; anything near a JPEG segment chain's worth of megabytes is not a
+  // label carrier, and parsing it costs memory and time a verifier should not spend.
+  if (packet.size() > kMaxXmpBytes) {
+    out.problems.push_back("the XMP packet is too large to read (" + std::to_string(packet.size() >> 20) + " MiB; at most " +
+                           std::to_string(kMaxXmpBytes >> 20) + " MiB)");
+    return out;
+  }
+  // Exiv2 parses XMP recursively: a packet nested thousands of levels deep would exhaust the stack.
+  if (nesting_depth(packet) > kMaxXmpDepth) {
+    out.problems.push_back("the XMP packet is nested more than " + std::to_string(kMaxXmpDepth) + " elements deep");
+    return out;
+  }
   Session session;
   Exiv2::XmpData data;
   int rc = 1;

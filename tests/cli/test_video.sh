@@ -136,5 +136,8 @@ check "video to an image name: refused" bash -c "test $rc -ne 0 && grep -q 'vide
 check "unknown encoder: refused" bash -c "test $rc -ne 0 && grep -q 'unknown video encoder' '$work/err5.txt'"
 check "unknown encoder: no output" test ! -e "$work/enc.mp4"
 
+"$TIDEMARK" detect "$vid/ukui_zoom_720p25.mp4" --max-pixels 100000 > /dev/null 2> "$work/err6.txt"; rc=$?
+check "frame size over --max-pixels: refused" bash -c "test $rc -eq 1 && grep -q 'exceed the limit' '$work/err6.txt'"
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

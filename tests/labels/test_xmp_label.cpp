@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "labels/file_labels.hpp"
 #include "labels/xmp_label.hpp"
 #include "tidemark/error.hpp"
@@ -91,6 +93,39 @@ TEST(FileLabels, UnparsableExifIsAProblemNotACrash) {
   md.exif = {'I', 'I', 42, 0, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2};
   const FileLabels f = read_labels(md);
   EXPECT_TRUE(f.labels.empty());
+}
+
+}  // namespace
+}  // namespace tidemark::labels
+
+namespace tidemark::labels {
+namespace {
+
+std::string nested_packet(int depth) {
+  std::string open, close;  // every level opens and closes the same two elements
+  for (int i = 0; i < depth; ++i) {
+    open += "<rdf:Description><x:n>";
+    close += "</x:n></rdf:Description>";
+  }
+  return "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" +
+         open + close + "</rdf:RDF></x:xmpmeta>";
+}
+
+TEST(XmpLimits, DeeplyNestedPacketIsRefusedQuickly) {
+  const auto start = std::chrono::steady_clock::now();
+  const XmpContent c = read_xmp(nested_packet(200000));
+  EXPECT_FALSE(c.aigc);
+  EXPECT_FALSE(c.problems.empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));  // refused before parsing
+}
+
+TEST(XmpLimits, HugePacketIsRefusedWithoutParsing) {
+  std::string huge = nested_packet(1);
+  huge.insert(huge.find("</rdf:RDF>"), std::string(40u << 20, ' '));
+  const XmpContent c = read_xmp(huge);
+  EXPECT_FALSE(c.aigc);
+  ASSERT_FALSE(c.problems.empty());
+  EXPECT_NE(c.problems.front().find("too large"), std::string::npos);
 }
 
 }  // namespace
