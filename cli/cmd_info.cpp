@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "io/video/video_file.hpp"
 #include "labels/visible_label.hpp"
 #include "common.hpp"
 #include "tidemark/key.hpp"
@@ -28,12 +29,16 @@ Runner setup_info(CLI::App& app) {
 #else
     const bool cuda_built = false;
 #endif
+    const io::VideoSupport video = io::video_support();
+    std::string encoders;
+    for (const auto& e : video.encoders) encoders += (encoders.empty() ? "" : ", ") + e;
     nlohmann::json j{
         {"version", "0.1.0"},
         {"scheme", "TM1"},
         {"backends", {{"cpu", {{"threads", std::thread::hardware_concurrency()}}},
                       {"cuda", {{"built", cuda_built}, {"devices", cuda_device_count()}}}}},
         {"codecs", {{"png", png_get_libpng_ver(nullptr)}, {"jpeg", std::to_string(LIBJPEG_TURBO_VERSION_NUMBER)}, {"webp", webp}}},
+        {"video", {{"libavformat", video.libavformat}, {"libavcodec", video.libavcodec}, {"encoders", video.encoders}}},
         {"public_key_fingerprint", Key::public_default().fingerprint()},
         {"labels", {{"metadata", "GB 45438 TC260:AIGC + IPTC DigitalSourceType in XMP (Exiv2)"},
                     {"visible_font", labels::default_font_path()},
@@ -45,7 +50,9 @@ Runner setup_info(CLI::App& app) {
                 << "  cpu backend   " << std::thread::hardware_concurrency() << " threads\n"
                 << "  cuda backend  " << (cuda_built ? "built, " + std::to_string(cuda_device_count()) + " device(s)" : "not built")
                 << "\n  codecs        PNG (libpng " << png_get_libpng_ver(nullptr) << "), JPEG (libjpeg-turbo), WebP (libwebp "
-                << webp << ")\n  public key    fingerprint " << Key::public_default().fingerprint()
+                << webp << ")\n  video         FFmpeg libavformat " << video.libavformat << ", libavcodec " << video.libavcodec
+                << "; encoders " << (encoders.empty() ? "none of the usual" : encoders)
+                << "\n  public key    fingerprint " << Key::public_default().fingerprint()
                 << "\n  labels        GB 45438 AIGC + IPTC in XMP; visible label font "
                 << (labels::default_font_path().empty() ? "none found (install fonts-noto-cjk)" : labels::default_font_path())
                 << "\n  other marks   invisible-watermark dwtDct (SD 1.x, SD 2.x, SDXL, FLUX.1)\n";

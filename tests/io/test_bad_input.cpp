@@ -58,6 +58,24 @@ TEST(BadInput, HugePngHeaderIsRefusedBeforeAllocation) {
   }
 }
 
+// A WebP decompression bomb: an extended (VP8X) header announcing a 16384 x 16384 canvas
+// (268 MP) in 30 bytes. Refused from the header, before any pixel buffer exists.
+TEST(BadInput, HugeWebpCanvasIsRefusedBeforeAllocation) {
+  std::vector<std::uint8_t> b{'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < 2; ++i) {  // canvas width - 1 and height - 1, 24-bit little-endian
+    b.push_back(0xFF);
+    b.push_back(0x3F);
+    b.push_back(0x00);
+  }
+  try {
+    decode_image(b, "bomb.webp");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Status::LimitExceeded) << e.what();
+    EXPECT_NE(std::string(e.what()).find("16384x16384"), std::string::npos) << e.what();
+  }
+}
+
 TEST(BadInput, PixelLimitIsConfigurable) {
   Limits tight;
   tight.max_pixels = 1000;

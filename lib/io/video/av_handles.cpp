@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 extern "C" {
 #include <libavutil/log.h>
@@ -20,6 +21,14 @@ void configure_libav_logging() {
     else if (!std::strcmp(env, "debug")) level = AV_LOG_DEBUG;
   }
   av_log_set_level(level);
+}
+
+VideoSupport video_support() {
+  auto version = [](unsigned v) { return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255); };
+  VideoSupport s{version(avformat_version()), version(avcodec_version()), {}};
+  for (const char* name : {"libx264", "libx265", "libvpx-vp9", "libaom-av1", "libsvtav1", "h264_nvenc", "hevc_nvenc"})
+    if (avcodec_find_encoder_by_name(name)) s.encoders.emplace_back(name);
+  return s;
 }
 
 }  // namespace tidemark::io

@@ -17,6 +17,13 @@ namespace tidemark::io {
 // environment variable TIDEMARK_LIBAV_LOG=error|warning|info|debug shows more.
 void configure_libav_logging();
 
+// What this build's libav offers: library versions and which of the usual encoders exist.
+struct VideoSupport {
+  std::string libavformat, libavcodec;
+  std::vector<std::string> encoders;  // of libx264, libx265, libvpx-vp9, libaom-av1, libsvtav1, h264_nvenc, hevc_nvenc
+};
+VideoSupport video_support();
+
 // True for names FFmpeg containers usually carry (.mp4, .mov, .mkv, .webm, .avi, ...).
 bool is_video_path(const std::filesystem::path& path);
 
