@@ -23,6 +23,17 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace&, const detail::Key
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }
 
+struct CudaDetectWorkspace {};
+void CudaDetectWorkspaceDeleter::operator()(CudaDetectWorkspace* ws) const noexcept { delete ws; }
+
+CudaDetectWorkspacePtr make_cuda_detect_workspace() {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend (device-resident images need it)");
+}
+
+std::unique_ptr<detail::LevelAnalysis> make_cuda_analysis(CudaDetectWorkspace&, const ImageView&, int) {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
+}
+
 std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView>, bool) {
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/key_material.hpp"
+#include "reference/analysis.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/foreign_marks.hpp"
 
@@ -25,6 +26,17 @@ CudaEmbedWorkspacePtr make_cuda_embed_workspace();
 std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km,
                                           const EmbedParams& params, std::span<const ImageView> images,
                                           std::span<const Payload> payloads);
+
+// Device buffers, staging and a stream for one Detector's calls (one at a time).
+struct CudaDetectWorkspace;
+struct CudaDetectWorkspaceDeleter {
+  void operator()(CudaDetectWorkspace* ws) const noexcept;
+};
+using CudaDetectWorkspacePtr = std::unique_ptr<CudaDetectWorkspace, CudaDetectWorkspaceDeleter>;
+CudaDetectWorkspacePtr make_cuda_detect_workspace();
+// The detection stages of one image (host or device view) on the GPU; `threads` bound the host
+// work (the spectrum for the template search). Holds the workspace until destroyed.
+std::unique_ptr<detail::LevelAnalysis> make_cuda_analysis(CudaDetectWorkspace& ws, const ImageView& image, int threads);
 
 // dwtDct votes of every image (host or device views) on one stream; unusable images (gray,
 // under 256 x 256) get usable = false.

@@ -1,7 +1,9 @@
 #include "tidemark/detector.hpp"
 
+#include <mutex>
 #include <string>
 
+#include "backend_select.hpp"
 #include "core/ecc.hpp"
 #include "reference/detect_cpu.hpp"
 #include "tidemark/error.hpp"
@@ -9,14 +11,12 @@
 namespace tidemark {
 
 struct Detector::Impl {
-  // Detection runs on the CPU reference in every build for now; asking for CUDA says so.
-  Impl(const Key& key, const DetectParams& p, Backend b) : dk(key), params(p), backend(Backend::Cpu) {
-    if (b == Backend::Cuda)
-      throw Error(Status::Unsupported, "detection has no CUDA backend yet: use --backend cpu or auto");
-  }
+  Impl(const Key& key, const DetectParams& p, Backend b) : dk(key), params(p), backend(resolve_backend(b)) {}
   detail::DetectKey dk;
   DetectParams params;
   Backend backend;
+  std::mutex cuda_mutex;  // one workspace: CUDA calls on one Detector are serialised
+  CudaDetectWorkspacePtr cuda;
 };
 
 Detector::Detector(const Key& key, const DetectParams& params, Backend backend)
@@ -32,9 +32,23 @@ Backend Detector::backend() const { return impl_->backend; }
 
 DetectResult Detector::detect(const ImageView& image) const {
   validate(image, "detect");
-  if (image.space == MemorySpace::Device)
-    throw Error(Status::Unsupported, "detect: device-resident images are not supported by this build's detector yet");
-  return detail::detect_cpu(impl_->dk, impl_->params, image);
+  if (image.width < tm1::kTile || image.height < tm1::kTile) return detail::too_small();
+  if (impl_->backend == Backend::Cpu) {
+    if (image.space == MemorySpace::Device)
+      throw Error(Status::InvalidArgument, "detect: a device-resident image needs the CUDA backend (this detector uses the CPU)");
+    return detail::detect_cpu(impl_->dk, impl_->params, image);
+  }
+  std::lock_guard lock(impl_->cuda_mutex);
+  if (!impl_->cuda) impl_->cuda = make_cuda_detect_workspace();
+  const auto analysis = make_cuda_analysis(*impl_->cuda, image, impl_->params.threads);
+  return detail::detect_image(impl_->dk, impl_->params, image.width, image.height, *analysis);
+}
+
+std::vector<DetectResult> Detector::detect_batch(std::span<const ImageView> images) const {
+  std::vector<DetectResult> out;
+  out.reserve(images.size());
+  for (const ImageView& image : images) out.push_back(detect(image));
+  return out;
 }
 
 std::optional<Payload> decode_soft_bits(std::span<const float> soft_bits) {

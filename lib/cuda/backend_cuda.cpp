@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backend_select.hpp"
+#include "cuda_support.hpp"
 #include "embed_kernels.cuh"
 #include "reference/embed_cpu.hpp"
 #include "reference/filters.hpp"
@@ -18,34 +19,10 @@
 namespace tidemark {
 namespace {
 
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw Error(Status::Internal, std::string("CUDA ") + what + ": " + cudaGetErrorString(e));
-}
-
-kernels::Taps taps_for(float sigma) {
-  int r;
-  const auto k = detail::gaussian_kernel(sigma, r);
-  kernels::Taps t{r, {}};
-  for (int i = 0; i <= 2 * r; ++i) t.w[i] = k[i];
-  return t;
-}
-
-template <class T>
-struct DeviceBuffer {
-  T* ptr = nullptr;
-  std::size_t count = 0;
-  void reserve(std::size_t n) {
-    if (n <= count) return;
-    if (ptr) cudaFree(ptr);
-    ptr = nullptr;
-    count = 0;
-    check(cudaMalloc(reinterpret_cast<void**>(&ptr), n * sizeof(T)), "allocation");
-    count = n;
-  }
-  ~DeviceBuffer() {
-    if (ptr) cudaFree(ptr);
-  }
-};
+using cuda_support::check;
+using cuda_support::DeviceBuffer;
+using cuda_support::PinnedBuffer;
+using cuda_support::taps_for;
 
 }  // namespace
 
@@ -62,22 +39,13 @@ Backend resolve_backend(Backend requested) {
 }
 
 struct CudaEmbedWorkspace {
-  cudaStream_t stream = nullptr;
+  cuda_support::Stream stream;
   DeviceBuffer<float> y, a, b, t, tile;
   DeviceBuffer<unsigned char> image;
   DeviceBuffer<int> offset;
-  int* host_offset = nullptr;  // pinned, two ints per image of a batch
-  std::size_t host_offsets_capacity = 0;
+  PinnedBuffer<int> host_offset;             // two ints per image of a batch
   std::vector<std::uint64_t> tile_payloads;  // payloads whose tiles `tile` holds, in order
   kernels::Taps g1 = taps_for(1.0f), g075 = taps_for(0.75f), g05 = taps_for(0.5f);
-
-  CudaEmbedWorkspace() {
-    check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "stream creation");
-  }
-  ~CudaEmbedWorkspace() {
-    if (host_offset) cudaFreeHost(host_offset);
-    if (stream) cudaStreamDestroy(stream);
-  }
 };
 
 void CudaEmbedWorkspaceDeleter::operator()(CudaEmbedWorkspace* ws) const noexcept { delete ws; }
@@ -90,7 +58,7 @@ CudaEmbedWorkspacePtr make_cuda_embed_workspace() {
 std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& p,
                                           std::span<const ImageView> views, std::span<const Payload> payloads) {
   const std::size_t count = views.size();
-  cudaStream_t s = ws.stream;
+  cudaStream_t s = ws.stream.get();
   std::size_t most_pixels = 0, most_host_bytes = 0;
   for (const auto& v : views) {
     most_pixels = std::max(most_pixels, std::size_t(v.width) * v.height);
@@ -99,13 +67,8 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
   for (auto* buf : {&ws.y, &ws.a, &ws.b, &ws.t}) buf->reserve(most_pixels);
   ws.image.reserve(most_host_bytes);
   ws.offset.reserve(2 * count);
-  if (ws.host_offsets_capacity < count) {
-    if (ws.host_offset) cudaFreeHost(ws.host_offset);
-    ws.host_offset = nullptr;
-    ws.host_offsets_capacity = 0;
-    check(cudaMallocHost(reinterpret_cast<void**>(&ws.host_offset), 2 * count * sizeof(int)), "pinned allocation");
-    ws.host_offsets_capacity = count;
-  }
+  ws.host_offset.reserve(2 * count);
+  int* host_offset = ws.host_offset.get();
   // One tile per distinct payload, uploaded together; host copies live until the final sync.
   std::vector<std::uint64_t> distinct;
   std::vector<std::size_t> tile_of(count);
@@ -122,7 +85,7 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
       std::copy(t.begin(), t.end(), tiles.begin() + k * kTileFloats);
     }
     ws.tile.reserve(tiles.size());
-    check(cudaMemcpyAsync(ws.tile.ptr, tiles.data(), tiles.size() * sizeof(float), cudaMemcpyHostToDevice, s), "tile upload");
+    check(cudaMemcpyAsync(ws.tile.get(), tiles.data(), tiles.size() * sizeof(float), cudaMemcpyHostToDevice, s), "tile upload");
     check(cudaStreamSynchronize(s), "tile upload");  // `tiles` is a host temporary
     ws.tile_payloads = distinct;
   }
@@ -134,7 +97,7 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
     kernels::DeviceImage img{view.data, w, h, view.pitch, view.channels, view.type == SampleType::U16};
     const bool on_host = view.space == MemorySpace::Host;
     if (on_host) {
-      img.data = ws.image.ptr;
+      img.data = ws.image.get();
       img.pitch = view.row_bytes();
       check(cudaMemcpy2DAsync(img.data, img.pitch, view.data, view.pitch, view.row_bytes(), h, cudaMemcpyHostToDevice, s),
             "upload");
@@ -142,26 +105,26 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
     reports[i].tile_scale = detail::tile_scale_for(w, h);
     // Mask: the same stages as reference/mask.cpp (half resolution after the high-pass).
     const int w2 = (w + 1) / 2, h2 = (h + 1) / 2;
-    check(kernels::luminance(img, ws.y.ptr, s), "luminance");
-    check(kernels::gaussian(ws.y.ptr, ws.t.ptr, ws.a.ptr, w, h, ws.g1, s), "blur");
-    check(kernels::block_energy(ws.y.ptr, ws.a.ptr, ws.b.ptr, w, h, s), "high-pass energy");
-    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w2, h2, ws.g075, s), "blur");
-    check(kernels::square_root(ws.a.ptr, w2, h2, s), "sqrt");
-    check(kernels::erode(ws.a.ptr, ws.t.ptr, ws.b.ptr, w2, h2, detail::kMaskErodeRadius, s), "erode");
-    check(kernels::gaussian(ws.b.ptr, ws.t.ptr, ws.a.ptr, w2, h2, ws.g1, s), "blur");
-    check(kernels::mask_from_activity(ws.a.ptr, w2, h2, float(p.mask_floor), float(p.mask_ceiling), s), "mask");
-    check(kernels::gaussian(ws.a.ptr, ws.t.ptr, ws.b.ptr, w2, h2, ws.g05, s), "blur");
+    check(kernels::luminance(img, ws.y.get(), s), "luminance");
+    check(kernels::gaussian(ws.y.get(), ws.t.get(), ws.a.get(), w, h, ws.g1, s), "blur");
+    check(kernels::block_energy(ws.y.get(), ws.a.get(), ws.b.get(), w, h, s), "high-pass energy");
+    check(kernels::gaussian(ws.b.get(), ws.t.get(), ws.a.get(), w2, h2, ws.g075, s), "blur");
+    check(kernels::square_root(ws.a.get(), w2, h2, s), "sqrt");
+    check(kernels::erode(ws.a.get(), ws.t.get(), ws.b.get(), w2, h2, detail::kMaskErodeRadius, s), "erode");
+    check(kernels::gaussian(ws.b.get(), ws.t.get(), ws.a.get(), w2, h2, ws.g1, s), "blur");
+    check(kernels::mask_from_activity(ws.a.get(), w2, h2, float(p.mask_floor), float(p.mask_ceiling), s), "mask");
+    check(kernels::gaussian(ws.a.get(), ws.t.get(), ws.b.get(), w2, h2, ws.g05, s), "blur");
 
-    int* offset = ws.offset.ptr + 2 * i;
+    int* offset = ws.offset.get() + 2 * i;
     if (p.offset_seed) {
-      shared::offset_from_seed(km.sip_key(), *p.offset_seed, tm1::kTile, ws.host_offset[2 * i], ws.host_offset[2 * i + 1]);
-      check(cudaMemcpyAsync(offset, ws.host_offset + 2 * i, 2 * sizeof(int), cudaMemcpyHostToDevice, s), "offset upload");
+      shared::offset_from_seed(km.sip_key(), *p.offset_seed, tm1::kTile, host_offset[2 * i], host_offset[2 * i + 1]);
+      check(cudaMemcpyAsync(offset, host_offset + 2 * i, 2 * sizeof(int), cudaMemcpyHostToDevice, s), "offset upload");
     } else {
       const auto k = km.sip_key();
       check(kernels::content_offset(img, k.k0, k.k1, tm1::kTile, offset, s), "content offset");
-      check(cudaMemcpyAsync(ws.host_offset + 2 * i, offset, 2 * sizeof(int), cudaMemcpyDeviceToHost, s), "offset download");
+      check(cudaMemcpyAsync(host_offset + 2 * i, offset, 2 * sizeof(int), cudaMemcpyDeviceToHost, s), "offset download");
     }
-    check(kernels::apply_delta(img, ws.b.ptr, ws.tile.ptr + tile_of[i] * kTileFloats, tm1::kTile,
+    check(kernels::apply_delta(img, ws.b.get(), ws.tile.get() + tile_of[i] * kTileFloats, tm1::kTile,
                                float(reports[i].tile_scale), float(p.strength), offset, s),
           "apply");
     if (on_host)
@@ -170,8 +133,8 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
   }
   check(cudaStreamSynchronize(s), "embed");
   for (std::size_t i = 0; i < count; ++i) {
-    reports[i].offset_x = ws.host_offset[2 * i];
-    reports[i].offset_y = ws.host_offset[2 * i + 1];
+    reports[i].offset_x = host_offset[2 * i];
+    reports[i].offset_y = host_offset[2 * i + 1];
   }
   return reports;
 }

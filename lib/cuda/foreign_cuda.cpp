@@ -5,34 +5,13 @@
 #include <string>
 
 #include "backend_select.hpp"
+#include "cuda_support.hpp"
 #include "dwtdct_kernels.cuh"
 #include "tidemark/error.hpp"
 #include "tidemark/shared/dwtdct.hpp"
 
 namespace tidemark {
-namespace {
-
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw Error(Status::Internal, std::string("CUDA ") + what + ": " + cudaGetErrorString(e));
-}
-
-struct Stream {
-  cudaStream_t s = nullptr;
-  Stream() { check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "stream creation"); }
-  ~Stream() { cudaStreamDestroy(s); }
-};
-
-struct DeviceBytes {
-  void* p = nullptr;
-  explicit DeviceBytes(std::size_t n) {
-    if (n) check(cudaMalloc(&p, n), "allocation");
-  }
-  ~DeviceBytes() {
-    if (p) cudaFree(p);
-  }
-};
-
-}  // namespace
+using cuda_support::check;
 
 std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView> images, bool swapped) {
   std::vector<DwtDctVotes> out(images.size());
@@ -45,8 +24,10 @@ std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView> images, bo
     vote_offset[i] = vote_bytes;
     vote_bytes += std::size_t(v.width / 4 * 4 / 8) * (v.height / 4 * 4 / 8);
   }
-  Stream stream;
-  DeviceBytes staging(image_bytes), votes(vote_bytes);
+  cuda_support::Stream stream;
+  cuda_support::DeviceBuffer<std::uint8_t> staging, votes;
+  staging.reserve(image_bytes);
+  votes.reserve(vote_bytes);
   std::vector<std::uint8_t> host_votes(vote_bytes);
   for (std::size_t i = 0; i < images.size(); ++i) {
     const ImageView& v = images[i];
@@ -54,21 +35,21 @@ std::vector<DwtDctVotes> cuda_dwtdct_votes(std::span<const ImageView> images, bo
     kernels::DeviceImage img{v.data, v.width, v.height, v.pitch, v.channels, v.type == SampleType::U16};
     if (v.space == MemorySpace::Host) {
       // One image at a time through the staging buffer: the copy waits for the previous kernel.
-      check(cudaMemcpy2DAsync(staging.p, v.row_bytes(), v.data, v.pitch, v.row_bytes(), v.height, cudaMemcpyHostToDevice,
-                              stream.s),
+      check(cudaMemcpy2DAsync(staging.get(), v.row_bytes(), v.data, v.pitch, v.row_bytes(), v.height, cudaMemcpyHostToDevice,
+                              stream.get()),
             "image upload");
-      img.data = staging.p;
+      img.data = staging.get();
       img.pitch = v.row_bytes();
     }
     const int bx = v.width / 4 * 4 / 8, by = v.height / 4 * 4 / 8;
-    check(kernels::dwtdct_votes(img, bx, by, swapped, static_cast<std::uint8_t*>(votes.p) + vote_offset[i], stream.s),
+    check(kernels::dwtdct_votes(img, bx, by, swapped, votes.get() + vote_offset[i], stream.get()),
           "dwtDct kernel");
     out[i].u.resize(std::size_t(bx) * by);
     out[i].usable = true;
   }
   if (vote_bytes) {
-    check(cudaMemcpyAsync(host_votes.data(), votes.p, vote_bytes, cudaMemcpyDeviceToHost, stream.s), "votes download");
-    check(cudaStreamSynchronize(stream.s), "synchronisation");
+    check(cudaMemcpyAsync(host_votes.data(), votes.get(), vote_bytes, cudaMemcpyDeviceToHost, stream.get()), "votes download");
+    check(cudaStreamSynchronize(stream.get()), "synchronisation");
   }
   for (std::size_t i = 0; i < images.size(); ++i)
     if (out[i].usable) std::copy_n(host_votes.begin() + std::ptrdiff_t(vote_offset[i]), out[i].u.size(), out[i].u.begin());

@@ -4,10 +4,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "filters.hpp"
+#include "analysis.hpp"
 #include "embed_cpu.hpp"
-#include "fold.hpp"
-#include "spectrum.hpp"
 
 namespace tidemark::detail {
 namespace {
@@ -22,10 +20,10 @@ constexpr double kRefineZ = 5.0;      // exact-fold z above which an undecoded c
 // Coordinate search over small changes of the geometry (x and y scale, rotation) that raise the
 // sync z-score of the nearest-pixel fold; steps halve each round.
 // `evaluations` counts the geometries tried (each is one more test for the false-alarm rate).
-Affine refine_on_fold(const Plane& r, const Affine& start, const DetectKey& dk, int threads, int& evaluations) {
+Affine refine_on_fold(LevelAnalysis& an, bool wide, const Affine& start, const DetectKey& dk, int& evaluations) {
   auto z_of = [&](const Affine& a) {
     ++evaluations;
-    return sync_correlate(canonical_fold(r, a, threads, true).tile, dk.sync_conj).z;
+    return sync_correlate(an.fold(wide, a, true).tile, dk.sync_conj).z;
   };
   // A' = R(e) diag(1 + sx, 1 + sy) A: perturbation on the observed side.
   auto perturbed = [&](double sx, double sy, double e) {
@@ -85,13 +83,19 @@ double false_alarm_probability(double z, double tests) {
 }
 
 DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const ImageView& image) {
+  if (image.width < kMinSide || image.height < kMinSide) return too_small();
+  CpuAnalysis analysis(image, params.threads);
+  return detect_image(dk, params, image.width, image.height, analysis);
+}
+
+DetectResult too_small() {
+  DetectResult r;
+  r.verdict = Verdict::TooSmall;
+  return r;
+}
+
+DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int width, int height, LevelAnalysis& an) {
   DetectResult best;
-  if (image.width < kMinSide || image.height < kMinSide) {
-    best.verdict = Verdict::TooSmall;
-    return best;
-  }
-  const int threads = params.threads;
-  const Plane y = luminance(image, threads);
   // A coarser grid or fewer candidates for the aspect pass measured worse on aspect attacks
   // (0.8: 91 % -> 66 % of images >= 0.5 MP) for a few per cent of speed.
   std::vector<SearchPass> passes{SearchPass{{1.0}, params.mirror, 0, 384, params.candidates}};
@@ -101,7 +105,7 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
 
   best.z = -1e300;
   int tried = 0, extra_tests = 0;
-  const auto levels = analysis_levels(image.width, image.height);
+  const auto levels = analysis_levels(width, height);
   // Demodulates at the integer alignment; when that fails and the correlation peak says the tile
   // sits between tile pixels (video marks follow motion by fractions of one), also at the
   // sub-pixel alignment (one more CRC test).
@@ -113,11 +117,11 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
     return f.crc_ok ? f : d;
   };
   // Folds, syncs and decodes one geometry hypothesis; true when it yields a payload.
-  auto verify = [&](const Candidate& c, int level, const Plane& residual, const Plane& yl, Plane& coarse_residual) {
+  auto verify = [&](const Candidate& c, int level) {
     ++tried;
     // Screen with the cheap nearest-pixel fold of the sigma-1 residual; only a promising candidate
     // gets the exact fold (and, when drawn large, the wider residual, made on first need).
-    const SyncResult screen = sync_correlate(canonical_fold(residual, c.fit, threads, true).tile, dk.sync_conj);
+    const SyncResult screen = sync_correlate(an.fold(false, c.fit, true).tile, dk.sync_conj);
     if (screen.z < kScreenZ) {
       if (screen.z > best.z) {
         best.z = screen.z;
@@ -126,23 +130,20 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
       return false;
     }
     const bool large = c.scale >= kCoarseScale;
-    if (large && coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
-    const Plane& r = large ? coarse_residual : residual;
-    SyncResult sync = sync_correlate(canonical_fold(r, c.fit, threads).tile, dk.sync_conj);
+    SyncResult sync = sync_correlate(an.fold(large, c.fit, false).tile, dk.sync_conj);
     Demodulated dem = demodulate_at(sync);
     if (!dem.crc_ok && sync.z > kRefineZ) {
       // Synchronised but not decoded: the geometry is close but not exact (on large images
       // analysed at a coarse level the spectrum cannot locate it finely). Polish it on the fold.
       Candidate polished = c;
-      polished.fit = refine_on_fold(r, c.fit, dk, threads, extra_tests);
-      const SyncResult s2 = sync_correlate(canonical_fold(r, polished.fit, threads).tile, dk.sync_conj);
+      polished.fit = refine_on_fold(an, large, c.fit, dk, extra_tests);
+      const SyncResult s2 = sync_correlate(an.fold(large, polished.fit, false).tile, dk.sync_conj);
       const Demodulated d2 = demodulate_at(s2);
       if (s2.z > sync.z || d2.crc_ok) sync = s2, dem = d2;
       if (!dem.crc_ok && !large) {
         // Blurred or heavily recompressed images keep their chips only at lower frequencies:
         // demodulate the wider high-pass as well.
-        if (coarse_residual.px.empty()) coarse_residual = normalised_residual(yl, 2.0f, threads);
-        const SyncResult s3 = sync_correlate(canonical_fold(coarse_residual, polished.fit, threads).tile, dk.sync_conj);
+        const SyncResult s3 = sync_correlate(an.fold(true, polished.fit, false).tile, dk.sync_conj);
         const Demodulated d3 = demodulate_at(s3);
         ++extra_tests;
         if (d3.crc_ok && s3.z > kPayloadZ) sync = s3, dem = d3;
@@ -160,28 +161,26 @@ DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const I
   };
   bool found = false;
   for (int level : levels) {
-    const Plane yl = box_downsample(y, level, threads);
-    const Plane residual = normalised_residual(yl, 1.0f, threads);
-    Plane coarse_residual;  // for marks drawn large (>= kCoarseScale px per tile px), made on demand
+    an.set_level(level);
     if (level == levels.front()) {
       // Fast path: the geometry the embedder used on an image of this size (no resize, rotation
       // or crop; re-encoding and colour edits are fine). One fold instead of a spectrum search.
-      std::vector<double> direct_scales{detail::tile_scale_for(image.width, image.height)};
+      std::vector<double> direct_scales{detail::tile_scale_for(width, height)};
       direct_scales.insert(direct_scales.begin(), params.expected_scales.begin(), params.expected_scales.end());
       for (double s : direct_scales) {
         Candidate direct;
         direct.scale = s / level;
         direct.fit = Affine{1.0 / direct.scale, 0.0, 0.0, 1.0 / direct.scale};
-        if ((found = verify(direct, level, residual, yl, coarse_residual))) break;
+        if ((found = verify(direct, level))) break;
       }
       if (found) break;
     }
-    const Spectrum spec = whitened_spectrum(residual, kJpegBlock / level, threads);
+    const Spectrum spec = an.spectrum(kJpegBlock / level);
     // The coarser level repeats only the similarity pass: it is there for crops of large images.
     const std::size_t npasses = level == levels.front() ? passes.size() : 1;
     for (std::size_t pi = 0; pi < npasses && !found; ++pi) {
-      for (const Candidate& c : template_search(spec, dk.template_freqs, passes[pi], threads))
-        if ((found = verify(c, level, residual, yl, coarse_residual))) break;
+      for (const Candidate& c : template_search(spec, dk.template_freqs, passes[pi], params.threads))
+        if ((found = verify(c, level))) break;
     }
     if (found) break;
   }

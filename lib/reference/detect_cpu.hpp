@@ -4,6 +4,7 @@
 
 #include "../core/key_material.hpp"
 #include "template_search.hpp"
+#include "analysis.hpp"
 #include "tidemark/detector.hpp"
 
 namespace tidemark::detail {
@@ -22,6 +23,12 @@ std::vector<int> analysis_levels(int width, int height);
 // Chance that an unmarked image scores z or more somewhere among `tests` positions.
 double false_alarm_probability(double z, double tests);
 
+// The blind detector's decisions over the stages `analysis` provides for a width x height image
+// (at least one tile each way).
+DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int width, int height, LevelAnalysis& analysis);
+// The result for an image smaller than one tile.
+DetectResult too_small();
+// detect_image over the CPU reference's stages.
 DetectResult detect_cpu(const DetectKey& dk, const DetectParams& params, const ImageView& image);
 
 }  // namespace tidemark::detail

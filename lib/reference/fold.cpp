@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "../core/ecc.hpp"
+#include "tidemark/shared/fold_ops.hpp"
 #include "fft.hpp"
 #include "simd.hpp"
 #include "parallel.hpp"
@@ -13,6 +14,7 @@
 namespace tidemark::detail {
 namespace {
 constexpr int P = tm1::kTile;
+static_assert(P == shared::kFoldTile);
 
 std::vector<cfloat> tile_fft(const Plane& t) {
   std::vector<cfloat> a(t.px.begin(), t.px.end());
@@ -31,43 +33,26 @@ std::vector<std::complex<float>> sync_reference_spectrum(const KeyMaterial& km) 
 
 namespace {
 
-// Tile coordinates in 32.32 fixed point, wrapped modulo the tile by masking (P is a power of two):
-// stepping along a row is an integer add, the bin and the fraction are bit fields.
-static_assert((P & (P - 1)) == 0, "the fold wraps by masking");
-constexpr std::uint64_t kFixedOne = std::uint64_t(1) << 32;
-constexpr std::uint64_t kFixedMask = std::uint64_t(P) * kFixedOne - 1;
-
-std::uint64_t to_fixed(double t) {
-  const double wrapped = t - P * std::floor(t / P);  // [0, P)
-  return static_cast<std::uint64_t>(wrapped * double(kFixedOne)) & kFixedMask;
-}
+using shared::fixed_add;
+using shared::to_fixed;
 
 // One row of the fold. Multiversioned (simd.hpp) like the other hot loops.
 TM_SIMD_CLONES void fold_row(const float* row, int width, std::uint64_t u, std::uint64_t v, std::uint64_t du,
                              std::uint64_t dv, bool nearest, float* sum, float* weight) {
   if (nearest) {
-    const std::uint64_t half = kFixedOne / 2;  // round to the nearest tile pixel
-    u = (u + half) & kFixedMask, v = (v + half) & kFixedMask;
     for (int x = 0; x < width; ++x) {
-      const int bin = static_cast<int>(v >> 32) * P + static_cast<int>(u >> 32);
+      const int bin = shared::fold_nearest_bin(u, v);
       sum[bin] += row[x];
       weight[bin] += 1.0f;
-      u = (u + du) & kFixedMask, v = (v + dv) & kFixedMask;
+      u = fixed_add(u, du), v = fixed_add(v, dv);
     }
     return;
   }
-  constexpr float kFrac = 1.0f / 16777216.0f;  // 24 fraction bits
   for (int x = 0; x < width; ++x) {
-    const int iu = static_cast<int>(u >> 32), iv = static_cast<int>(v >> 32);
-    const int iu1 = (iu + 1) & (P - 1), iv1 = (iv + 1) & (P - 1);
-    const float wu = static_cast<float>((u >> 8) & 0xFFFFFF) * kFrac, wv = static_cast<float>((v >> 8) & 0xFFFFFF) * kFrac;
+    const shared::FoldSplat sp = shared::fold_splat(u, v);
     const float val = row[x];
-    const float w00 = (1 - wu) * (1 - wv), w10 = wu * (1 - wv), w01 = (1 - wu) * wv, w11 = wu * wv;
-    sum[iv * P + iu] += w00 * val, weight[iv * P + iu] += w00;
-    sum[iv * P + iu1] += w10 * val, weight[iv * P + iu1] += w10;
-    sum[iv1 * P + iu] += w01 * val, weight[iv1 * P + iu] += w01;
-    sum[iv1 * P + iu1] += w11 * val, weight[iv1 * P + iu1] += w11;
-    u = (u + du) & kFixedMask, v = (v + dv) & kFixedMask;
+    for (int k = 0; k < 4; ++k) sum[sp.bin[k]] += sp.weight[k] * val, weight[sp.bin[k]] += sp.weight[k];
+    u = fixed_add(u, du), v = fixed_add(v, dv);
   }
 }
 

@@ -38,3 +38,13 @@ def test_cupy_arrays_if_present(orange, key):
     marked = tidemark.embed(a, key=key, payload=22)
     assert isinstance(marked, cupy.ndarray)
     assert tidemark.detect(cupy.asnumpy(marked), key=key).payload == 22
+
+
+def test_cuda_detector_reads_tensors_on_the_device(orange, key):
+    t = torch.from_numpy(orange).cuda()
+    tidemark.embed(t, key=key, payload=23, inplace=True)
+    detector = tidemark.Detector(key, backend="cuda")
+    assert detector.backend == "cuda"
+    assert detector.detect(t).payload == 23
+    assert detector.detect(t.cpu().numpy()).payload == 23
+    assert not detector.detect(torch.from_numpy(orange).cuda()).detected

@@ -133,15 +133,25 @@ class Embedder:
 
 
 class Detector:
-    """Finds marks made with one key; build once, call many times. Detection runs on the CPU in
-    this version: CUDA tensors are copied to the host first. Thread-safe like Embedder."""
+    """Finds marks made with one key; build once, call many times. With the CUDA backend (the
+    default when a device is present) CUDA tensors are read where they are, without a host copy;
+    with the CPU backend they are copied to the host first. Thread-safe like Embedder."""
 
     def __init__(self, key: KeyLike = None, *, aspect_pass: bool = True, mirror: bool = True,
                  candidates: int = 3, backend: str = "auto", threads: int = 0) -> None:
         self.key = _key(key)
         self._core = _ext.Detector(self.key, aspect_pass, mirror, candidates, backend, threads)
 
+    @property
+    def backend(self) -> str:
+        """"cpu" or "cuda": what "auto" resolved to."""
+        return self._core.backend
+
     def detect(self, image: Any, *, bgr: bool = False) -> DetectResult:
+        if self._core.backend == "cuda" and _arrays.is_device_array(image):
+            prepared = _arrays.prepare(image, bgr=bgr, inplace=False, what="detect")
+            prepared.ops.synchronize(prepared.array)  # the caller's stream may still be writing
+            return self._core.detect(prepared.array)
         return self._core.detect(_arrays.host_pixels(image, bgr=bgr, what="detect"))
 
     def detect_batch(self, images: Any, *, bgr: bool = False) -> list:

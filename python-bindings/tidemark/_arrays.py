@@ -266,6 +266,13 @@ def split_batch(images: Any, what: str) -> tuple[list, Callable[[list], Any]]:
     raise ValueError(f"{what}: expected a list of images or a 4-D batch, got {type(images).__name__}")
 
 
+def is_device_array(image: Any) -> bool:
+    """True for a torch or cupy array in CUDA memory."""
+    if _is_pil(image) or not hasattr(image, "shape") or not hasattr(image, "dtype"):
+        return False
+    return _ops_for(image).is_cuda(image)
+
+
 def host_pixels(image: Any, *, bgr: bool, what: str) -> np.ndarray:
     """The image as a host uint8/uint16 H x W x C array for detection (device tensors are copied)."""
     if isinstance(image, np.ndarray) and not bgr and image.dtype in (np.uint8, np.uint16) \

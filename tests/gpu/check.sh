@@ -8,6 +8,8 @@ set -u
 out=${1:-build/gpu-report}
 mkdir -p "$out"
 gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
+# The corpus does not travel with the working tree: a few of its photos may come in .deps/corpus.
+[ -d ../shared/corpus ] || [ -z "${TIDEMARK_CORPUS:-}" ] && [ -d .deps/corpus ] && export TIDEMARK_CORPUS=$PWD/.deps/corpus
 {
   echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "no nvidia-smi"; nvcc --version | tail -1
   echo "== configure + build"
@@ -17,22 +19,26 @@ gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
   cmake --build build/gpu -j"$(nproc)" > "$out/build.log" 2>&1 || { echo "build FAILED"; grep -m20 error "$out/build.log"; exit 1; }
   echo "build ok"
   echo "== tests (gpu and cpu labels)"
-  ctest --test-dir build/gpu -L "gpu|cpu" -j8 --output-on-failure 2>&1 | tail -25
+  timeout 240 ctest --test-dir build/gpu -L "gpu|cpu" -j"$(nproc)" --output-on-failure > "$out/ctest.log" 2>&1
+  echo "ctest exit $?"; grep -E "tests passed|tests failed|\*\*\*Failed|Timeout|Skipped" "$out/ctest.log" | head -20
   echo "== gpu parity test, verbose"
-  build/gpu/tests/test_cuda 2>&1 | grep -E "^\[( +OK|  FAILED|  SKIPPED| +RUN)" | head -20
+  timeout 120 build/gpu/tests/test_cuda 2>&1 | grep -E "^\[( +OK|  FAILED|  SKIPPED| +RUN)|Failure|Expected|Which is|actual" | head -40
   echo "== benchmarks"
-  build/gpu/bench/bench_gpu "$out/bench_gpu.json"
+  timeout 180 build/gpu/bench/bench_gpu "$out/bench_gpu.json"
   echo "== python package (torch tensors on the GPU)"
+  # The machine's python3 may itself be a virtual environment: install into a folder of our own
+  # rather than into a nested venv, which would not see its torch.
   if python3 -c "import nanobind, scikit_build_core" 2>/dev/null; then
-    python3 -m venv --system-site-packages build/gpu-venv > /dev/null &&
-      build/gpu-venv/bin/pip install -q --no-build-isolation --no-deps ./python-bindings > "$out/python-build.log" 2>&1 &&
-      echo "python build ok" || { echo "python build FAILED"; tail -20 "$out/python-build.log"; }
-    if build/gpu-venv/bin/python -c "import pytest" 2>/dev/null; then
-      build/gpu-venv/bin/python -m pytest -q -rs python-bindings/tests/test_gpu.py 2>&1 | tail -15
+    site=build/gpu-site
+    timeout 300 python3 -m pip install -q --no-build-isolation --no-deps --target "$site" ./python-bindings \
+        > "$out/python-build.log" 2>&1 && echo "python build ok" || { echo "python build FAILED"; tail -20 "$out/python-build.log"; }
+    export PYTHONPATH=$PWD/$site
+    if python3 -c "import pytest" 2>/dev/null; then
+      timeout 120 python3 -m pytest -q -rs -p no:cacheprovider python-bindings/tests/test_gpu.py 2>&1 | tail -15
     else
       echo "pytest not installed: python GPU tests not run"
     fi
-    build/gpu-venv/bin/python bench/python_gpu.py 2>&1 | tail -5
+    timeout 120 python3 bench/python_gpu.py 2>&1 | tail -5
   else
     echo "nanobind or scikit-build-core missing: python package not built"
   fi

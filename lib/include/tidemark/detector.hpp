@@ -42,7 +42,11 @@ class Detector {
   Detector(Detector&&) noexcept;
   Detector& operator=(Detector&&) noexcept;
 
+  // Host or device images; device images need the CUDA backend. Calls on one Detector may come
+  // from several threads: CPU calls run in parallel, CUDA calls take turns on its workspace.
   DetectResult detect(const ImageView& image) const;
+  std::vector<DetectResult> detect_batch(std::span<const ImageView> images) const;
+  // Cpu or Cuda: Auto resolves to CUDA when a device is present.
   Backend backend() const;
 
   struct Impl;
