@@ -7,6 +7,7 @@
 #include "../core/ecc.hpp"
 #include "tidemark/shared/fold_ops.hpp"
 #include "fft.hpp"
+#include "peak.hpp"
 #include "simd.hpp"
 #include "parallel.hpp"
 #include "spectrum.hpp"
@@ -84,41 +85,43 @@ Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest
 }
 
 SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj) {
+  // The tile turned by 180 degrees, t((P - x) % P, (P - y) % P), has the conjugate spectrum of a
+  // real t; both correlations are real, so they travel as the real and imaginary parts of one
+  // inverse transform: one forward and one inverse FFT instead of four.
+  std::vector<cfloat> f = tile_fft(folded);
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const cfloat upright = f[k] * sync_conj[k], turned = std::conj(f[k]) * sync_conj[k];
+    f[k] = upright + cfloat(0.0f, 1.0f) * turned;
+  }
+  fft2d(f, P, P, true, 1);
   SyncResult best;
   best.z = -1e300;
   for (bool rot : {false, true}) {
-    Plane t(P, P);
-    for (int yy = 0; yy < P; ++yy)
-      for (int x = 0; x < P; ++x) t.at(x, yy) = rot ? folded.at((P - x) % P, (P - yy) % P) : folded.at(x, yy);
-    auto f = tile_fft(t);
-    for (std::size_t k = 0; k < f.size(); ++k) f[k] *= sync_conj[k];
-    fft2d(f, P, P, true, 1);
+    auto value = [&](std::size_t k) { return double(rot ? f[k].imag() : f[k].real()); };
     double sum = 0, sum2 = 0, peak = -1e300;
     int arg = 0;
     for (std::size_t k = 0; k < f.size(); ++k) {
-      const double v = f[k].real();
+      const double v = value(k);
       sum += v, sum2 += v * v;
       if (v > peak) peak = v, arg = static_cast<int>(k);
     }
     const double n = double(f.size()), mean = sum / n, sd = std::sqrt(std::max(sum2 / n - mean * mean, 1e-30));
     const double z = (peak - mean) / sd;
-    if (z > best.z) {
-      best.z = z;
-      best.dx = arg % P;
-      best.dy = arg / P;
-      auto at = [&](int x, int y) { return double(f[((y + P) % P) * P + (x + P) % P].real()); };
-      auto parabolic = [](double l, double c, double r) {
-        const double d = l - 2 * c + r;
-        return d < 0 ? std::clamp(0.5 * (l - r) / d, -0.5, 0.5) : 0.0;
-      };
-      best.fx = parabolic(at(best.dx - 1, best.dy), peak, at(best.dx + 1, best.dy));
-      best.fy = parabolic(at(best.dx, best.dy - 1), peak, at(best.dx, best.dy + 1));
-      best.oriented = t;
-      best.rotated180 = rot;
-      best.aligned = Plane(P, P);
-      for (int yy = 0; yy < P; ++yy)
-        for (int x = 0; x < P; ++x) best.aligned.at(x, yy) = t.at((x + best.dx) % P, (yy + best.dy) % P);
-    }
+    if (z <= best.z) continue;
+    best.z = z;
+    best.dx = arg % P;
+    best.dy = arg / P;
+    auto at = [&](int x, int y) { return value(std::size_t((y + P) % P) * P + (x + P) % P); };
+    best.fx = parabolic_peak_offset(at(best.dx - 1, best.dy), peak, at(best.dx + 1, best.dy));
+    best.fy = parabolic_peak_offset(at(best.dx, best.dy - 1), peak, at(best.dx, best.dy + 1));
+    Plane t(P, P);
+    for (int yy = 0; yy < P; ++yy)
+      for (int x = 0; x < P; ++x) t.at(x, yy) = rot ? folded.at((P - x) % P, (P - yy) % P) : folded.at(x, yy);
+    best.rotated180 = rot;
+    best.aligned = Plane(P, P);
+    for (int yy = 0; yy < P; ++yy)
+      for (int x = 0; x < P; ++x) best.aligned.at(x, yy) = t.at((x + best.dx) % P, (yy + best.dy) % P);
+    best.oriented = std::move(t);
   }
   return best;
 }

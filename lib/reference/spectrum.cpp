@@ -9,13 +9,11 @@
 #include "fft.hpp"
 #include "filters.hpp"
 #include "parallel.hpp"
+#include "tidemark/shared/spectrum_ops.hpp"
 
 namespace tidemark::detail {
 namespace {
 constexpr int kNormRadius = 4;
-constexpr int kWhitenRadius = 15;      // 31 x 31 bins: holds several tile-lattice points
-constexpr float kSpectrumClip = 30.0f;
-constexpr double kLowCut = 0.03;       // cycles/px: below this the host dominates
 // |FFT| of the windowed, zero-padded real plane, centred (DC at W/2, H/2). Two real rows go
 // through one complex transform, and only the W/2 + 1 non-redundant columns are transformed.
 Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std::vector<float>& hy, int W, int H,
@@ -87,22 +85,6 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
   return mag;
 }
 
-// log(1 + x) for 0 <= x <= kSpectrumClip, to about 1e-5: exponent from the float's bits plus a
-// polynomial for the mantissa; branch-free so the loop over the spectrum vectorises (libm's
-// log1pf was a tenth of the detector's time).
-inline float log1p_clipped(float x) {
-  const float y = 1.0f + x;
-  std::uint32_t bits;
-  std::memcpy(&bits, &y, 4);
-  const int e = static_cast<int>(bits >> 23) - 127;
-  bits = (bits & 0x007FFFFFu) | 0x3F800000u;  // mantissa in [1, 2)
-  float m;
-  std::memcpy(&m, &bits, 4);
-  const float t = m - 1.0f;  // log(1 + t), t in [0, 1): minimax-style polynomial
-  const float p = t * (0.99949556f + t * (-0.49190896f + t * (0.28947478f + t * (-0.13606275f + t * 0.03215845f))));
-  return p + 0.69314718f * e;
-}
-
 }  // namespace
 
 Plane normalised_residual(const Plane& y, float sigma, int threads) {
@@ -124,11 +106,30 @@ Plane normalised_residual(const Plane& y, float sigma, int threads) {
   return r;
 }
 
+std::vector<float> hann_window(int n) {
+  std::vector<float> h(n);
+  for (int x = 0; x < n; ++x) h[x] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * x / std::max(1, n - 1));
+  return h;
+}
+
+GridLines jpeg_grid_lines(double grid_period, int W, int H) {
+  GridLines g{std::vector<unsigned char>(W, 0), std::vector<unsigned char>(H, 0)};
+  const int cx = W / 2, cy = H / 2;
+  for (int k = -8; k <= 8; ++k) {
+    const double f = k / grid_period;
+    if (std::abs(f) > 0.5) continue;
+    const int u = cx + static_cast<int>(std::lround(f * W)), v = cy + static_cast<int>(std::lround(f * H));
+    for (int d = -1; d <= 1; ++d) {
+      if (u + d >= 0 && u + d < W) g.columns[u + d] = 1;
+      if (v + d >= 0 && v + d < H) g.rows[v + d] = 1;
+    }
+  }
+  return g;
+}
+
 Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
   const int W = fft_size_at_least(r.width), H = fft_size_at_least(r.height);
-  std::vector<float> hx(r.width), hy(r.height);
-  for (int x = 0; x < r.width; ++x) hx[x] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * x / std::max(1, r.width - 1));
-  for (int y = 0; y < r.height; ++y) hy[y] = 0.5f - 0.5f * std::cos(2 * std::numbers::pi_v<float> * y / std::max(1, r.height - 1));
+  const std::vector<float> hx = hann_window(r.width), hy = hann_window(r.height);
   const Plane mag = real_fft_magnitude(r, hx, hy, W, H, threads);
   Plane mag2(W, H);
   parallel_for(H, threads, [&](int y0, int y1) {
@@ -137,31 +138,22 @@ Spectrum whitened_spectrum(const Plane& r, double grid_period, int threads) {
   const int cx = W / 2, cy = H / 2;
   Plane bg = box_mean_wrap(mag2, kWhitenRadius, threads);
   Spectrum s{Plane(W, H), Plane(W, H)};
+  // JPEG block-grid harmonics (k / grid_period cycles/px) on both axes: capped at 1 (background).
+  const GridLines grid = jpeg_grid_lines(grid_period, W, H);
   parallel_for(H, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
       const double fy = double(y - cy) / H;
       for (int x = 0; x < W; ++x) {
         const double fx = double(x - cx) / W;
         const std::size_t i = std::size_t(y) * W + x;
-        s.z.px[i] = fx * fx + fy * fy < kLowCut * kLowCut ? 0.0f : mag.px[i] / (std::sqrt(bg.px[i]) + 1e-6f);
+        const float z = shared::whitened(mag.px[i], bg.px[i], fx, fy, kLowCut);
+        s.z.px[i] = grid.columns[x] || grid.rows[y] ? std::min(z, 1.0f) : z;
       }
     }
   });
-  // JPEG block-grid harmonics (k / grid_period cycles/px) on both axes: cap at 1 (background).
-  for (int k = -8; k <= 8; ++k) {
-    const double f = k / grid_period;
-    if (std::abs(f) > 0.5) continue;
-    const int u = cx + static_cast<int>(std::lround(f * W)), v = cy + static_cast<int>(std::lround(f * H));
-    for (int d = -1; d <= 1; ++d) {
-      if (u + d >= 0 && u + d < W)
-        for (int y = 0; y < H; ++y) s.z.at(u + d, y) = std::min(s.z.at(u + d, y), 1.0f);
-      if (v + d >= 0 && v + d < H)
-        for (int x = 0; x < W; ++x) s.z.at(x, v + d) = std::min(s.z.at(x, v + d), 1.0f);
-    }
-  }
   parallel_for(H, threads, [&](int y0, int y1) {
     for (std::size_t i = std::size_t(y0) * W; i < std::size_t(y1) * W; ++i)
-      s.log.px[i] = log1p_clipped(std::min(s.z.px[i], kSpectrumClip));
+      s.log.px[i] = shared::log1p_clipped(std::min(s.z.px[i], shared::kSpectrumClip));
   });
   return s;
 }

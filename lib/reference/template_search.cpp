@@ -8,10 +8,6 @@
 #include "simd.hpp"
 
 namespace tidemark::detail {
-namespace {
-
-constexpr int kCoarseKeep = 12;
-constexpr int kNmsRadius = 4;
 
 std::vector<Vec2> oriented(const std::vector<Vec2>& peaks, bool mirrored) {
   std::vector<Vec2> out = peaks;
@@ -19,6 +15,8 @@ std::vector<Vec2> oriented(const std::vector<Vec2>& peaks, bool mirrored) {
     for (auto& p : out) p.x = -p.x;
   return out;
 }
+
+namespace {
 
 // Predicted peak offsets from DC in bins for a similarity (theta, scale) and aspect.
 struct Predictor {
@@ -73,9 +71,8 @@ Plane max_pool(const Plane& L, int q, int spread) {
   return out;
 }
 
-// Locates each template peak near its predicted position in the whitened spectrum and fits
-// f_obs = A f_can by weighted least squares. Keeps the hypothesis when too few peaks are found
-// or the fit strays from it.
+}  // namespace
+
 Affine refine_affine(const Plane& Z, const std::vector<Vec2>& f, const Affine& a0, int& used) {
   const int W = Z.width, H = Z.height;
   double sxx = 0, sxy = 0, syy = 0, oxx = 0, oxy = 0, oyx = 0, oyy = 0;
@@ -118,7 +115,44 @@ Affine similarity(double th, double sc, double asp, bool mirrored) {
   return {c * m / sc, -s / sc, s * m / (sc * asp), c / (sc * asp)};
 }
 
-}  // namespace
+SearchGrid search_grid(int W, int H, const std::vector<Vec2>& peaks, const SearchPass& pass) {
+  SearchGrid g;
+  for (const auto& p : peaks) g.fmax = std::max(g.fmax, std::hypot(p.x, p.y));
+  g.q = std::max(1, (std::max(W, H) + pass.coarse_bins - 1) / pass.coarse_bins);
+  const double rmax = g.fmax / kScaleMin * std::max(W, H) / g.q;  // outermost radius in pooled bins
+  g.dth = 1.0 / rmax;
+  g.nth = static_cast<int>(std::ceil(std::numbers::pi / g.dth));
+  g.nsc = static_cast<int>(std::ceil(std::log(kScaleMax / kScaleMin) / g.dth)) + 1;
+  return g;
+}
+
+void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, int W, int H, double aspect, std::vector<float>& rx,
+                   std::vector<float>& ry) {
+  rx.assign(std::size_t(g.nth) * f.size(), 0.0f);
+  ry.assign(rx.size(), 0.0f);
+  for (int it = 0; it < g.nth; ++it) {
+    const double c = std::cos(it * g.dth), s = std::sin(it * g.dth);
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      rx[it * f.size() + k] = static_cast<float>((c * f[k].x - s * f[k].y) * W / g.q);
+      ry[it * f.size() + k] = static_cast<float>((s * f[k].x + c * f[k].y) / aspect * H / g.q);
+    }
+  }
+}
+
+float coarse_inverse_scale(const SearchGrid& g, int is) { return static_cast<float>(1.0 / (kScaleMin * std::exp(is * g.dth))); }
+
+Candidate finish_candidate(const Spectrum& spec, const std::vector<Vec2>& peaks, double score, double th, double sc,
+                           double asp, bool mirrored) {
+  Candidate c;
+  c.score = score;
+  c.theta = std::fmod(th + 2 * std::numbers::pi, std::numbers::pi);
+  c.scale = sc;
+  c.aspect = asp;
+  c.mirrored = mirrored;
+  c.fit = refine_affine(spec.z, peaks, similarity(th, sc, asp, mirrored), c.peaks_used);
+  return c;
+}
+
 
 // Coarse scores of every rotation at one scale: mean of the framed pooled map at the predicted
 // peaks. Multiversioned (simd.hpp): with AVX2 the lookups become gathers.
@@ -143,14 +177,10 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
   const int keep = pass.verify;
   const Plane& L = spec.log;
   const int W = L.width, H = L.height;
-  double fmax = 0;
-  for (const auto& p : peaks) fmax = std::max(fmax, std::hypot(p.x, p.y));
-  const int q = std::max(1, (std::max(W, H) + pass.coarse_bins - 1) / pass.coarse_bins);
+  const SearchGrid g = search_grid(W, H, peaks, pass);
+  const int q = g.q, nth = g.nth, nsc = g.nsc;
+  const double dth = g.dth, fmax = g.fmax;
   const Plane Zp = max_pool(L, q, pass.spread);
-  const double rmax = fmax / kScaleMin * std::max(W, H) / q;  // outermost radius in pooled bins
-  const double dth = 1.0 / rmax;
-  const int nth = static_cast<int>(std::ceil(std::numbers::pi / dth));
-  const int nsc = static_cast<int>(std::ceil(std::log(kScaleMax / kScaleMin) / dth)) + 1;
 
   struct Coarse {
     float score;
@@ -165,14 +195,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
     const auto f = oriented(peaks, mir);
     for (double asp : pass.aspects) {
       // Rotated peaks per theta, computed once; per scale they are only divided.
-      std::vector<float> rx(std::size_t(nth) * f.size()), ry(rx.size());
-      for (int it = 0; it < nth; ++it) {
-        const double c = std::cos(it * dth), s = std::sin(it * dth);
-        for (std::size_t k = 0; k < f.size(); ++k) {
-          rx[it * f.size() + k] = static_cast<float>((c * f[k].x - s * f[k].y) * W / q);
-          ry[it * f.size() + k] = static_cast<float>((s * f[k].x + c * f[k].y) / asp * H / q);
-        }
-      }
+      std::vector<float> rx, ry;
+      rotated_peaks(f, g, W, H, asp, rx, ry);
       Plane S(nth, nsc);
       // Lookups land in a copy of the pooled map framed by one row/column of zeros; clamping
       // indices into the frame replaces per-lookup bounds tests.
@@ -183,7 +207,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       const int nk = static_cast<int>(f.size());
       parallel_for(nsc, threads, [&](int s0, int s1) {
         for (int is = s0; is < s1; ++is) {
-          const float inv = static_cast<float>(1.0 / (kScaleMin * std::exp(is * dth)));
+          const float inv = coarse_inverse_scale(g, is);
           score_scale_row(framed.data(), pw, ph, rx.data(), ry.data(), nk, nth, cxq, cyq, inv, S.row(is));
         }
       });
@@ -245,14 +269,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
           asp = basp;
         }
       }
-      Candidate c;
-      c.score = fine_score(L, pred, th, sc, asp, tmp);
-      c.theta = std::fmod(th + 2 * std::numbers::pi, std::numbers::pi);
-      c.scale = sc;
-      c.aspect = asp;
-      c.mirrored = cc.mirrored;
-      const Affine a0 = similarity(th, sc, asp, cc.mirrored);
-      c.fit = refine_affine(spec.z, peaks, a0, c.peaks_used);
+      const Candidate c = finish_candidate(spec, peaks, fine_score(L, pred, th, sc, asp, tmp), th, sc, asp, cc.mirrored);
       fine[ci] = c;
     }
   }, /*grain=*/1);

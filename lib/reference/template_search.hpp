@@ -40,6 +40,33 @@ struct SearchPass {
 // Scale range searched (analysed pixels per tile pixel).
 inline constexpr double kScaleMin = 0.42, kScaleMax = 2.8;
 
+// Coarse stage geometry: pooling factor q, theta step (radians; also the log-scale step), grid
+// size (nth thetas in [0, pi), nsc scales from kScaleMin), and the largest template frequency.
+struct SearchGrid {
+  int q = 1, nth = 0, nsc = 0;
+  double dth = 0, fmax = 0;
+};
+SearchGrid search_grid(int W, int H, const std::vector<Vec2>& peaks, const SearchPass& pass);
+inline constexpr int kCoarseKeep = 12;  // coarse maxima carried to the fine stage
+inline constexpr int kNmsRadius = 4;    // coarse maxima are maxima over +-4 thetas and scales
+// Template peaks (mirrored: x negated).
+std::vector<Vec2> oriented(const std::vector<Vec2>& peaks, bool mirrored);
+// Per theta of the grid, the peaks rotated and divided by q (pooled bins at scale 1): rx, ry hold
+// nth x peaks floats.
+void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, int W, int H, double aspect, std::vector<float>& rx,
+                   std::vector<float>& ry);
+// 1 / scale of coarse scale row `is`.
+float coarse_inverse_scale(const SearchGrid& g, int is);
+// Map of the similarity (theta, scale, aspect, mirror).
+Affine similarity(double theta, double scale, double aspect, bool mirrored);
+// Locates each template peak near its predicted position in the whitened spectrum and fits
+// f_obs = A f_can by weighted least squares. Keeps the hypothesis when too few peaks are found
+// or the fit strays from it.
+Affine refine_affine(const Plane& z, const std::vector<Vec2>& peaks, const Affine& start, int& used);
+// The candidate of a fine-stage optimum: theta folded into [0, pi), affine refined on spec.z.
+Candidate finish_candidate(const Spectrum& spec, const std::vector<Vec2>& peaks, double score, double theta,
+                           double scale, double aspect, bool mirrored);
+
 // The pass.verify best candidates, best first.
 std::vector<Candidate> template_search(const Spectrum& s, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads);

@@ -7,6 +7,7 @@
 
 #include "../reference/fft.hpp"
 #include "../reference/filters.hpp"
+#include "../reference/peak.hpp"
 
 namespace tidemark::detail {
 namespace {
@@ -48,12 +49,6 @@ std::vector<cfloat> block_spectrum(const Plane& p, int x0, int y0) {
   return b;
 }
 
-// Sub-pixel position of a peak from its two neighbours (parabola through three samples).
-double parabolic(double left, double centre, double right) {
-  const double d = left - 2 * centre + right;
-  return d < 0 ? std::clamp(0.5 * (left - right) / d, -0.5, 0.5) : 0.0;
-}
-
 // Shift of `cur` against `prev` in one block, in reduced pixels, and the correlation peak height.
 bool block_shift(const Plane& prev, const Plane& cur, int x0, int y0, double& dx, double& dy, double& peak) {
   auto a = block_spectrum(prev, x0, y0);
@@ -71,8 +66,8 @@ bool block_shift(const Plane& prev, const Plane& cur, int x0, int y0, double& dx
   auto at = [&](int x, int y) { return double(a[((y + kBlock) % kBlock) * kBlock + (x + kBlock) % kBlock].real()); };
   const double c = at(bx, by);
   peak = c / (kBlock * kBlock);
-  dx = (bx > kBlock / 2 ? bx - kBlock : bx) + parabolic(at(bx - 1, by), c, at(bx + 1, by));
-  dy = (by > kBlock / 2 ? by - kBlock : by) + parabolic(at(bx, by - 1), c, at(bx, by + 1));
+  dx = (bx > kBlock / 2 ? bx - kBlock : bx) + parabolic_peak_offset(at(bx - 1, by), c, at(bx + 1, by));
+  dy = (by > kBlock / 2 ? by - kBlock : by) + parabolic_peak_offset(at(bx, by - 1), c, at(bx, by + 1));
   return peak >= kMinPeak;
 }
 

@@ -9,7 +9,9 @@ out=${1:-build/gpu-report}
 mkdir -p "$out"
 gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
 # The corpus does not travel with the working tree: a few of its photos may come in .deps/corpus.
-[ -d ../shared/corpus ] || [ -z "${TIDEMARK_CORPUS:-}" ] && [ -d .deps/corpus ] && export TIDEMARK_CORPUS=$PWD/.deps/corpus
+if [ -z "${TIDEMARK_CORPUS:-}" ] && [ ! -d ../shared/corpus ] && [ -d .deps/corpus ]; then
+  export TIDEMARK_CORPUS=$PWD/.deps/corpus
+fi
 {
   echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "no nvidia-smi"; nvcc --version | tail -1
   echo "== configure + build"
@@ -21,8 +23,8 @@ gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
   echo "== tests (gpu and cpu labels)"
   timeout 240 ctest --test-dir build/gpu -L "gpu|cpu" -j"$(nproc)" --output-on-failure > "$out/ctest.log" 2>&1
   echo "ctest exit $?"; grep -E "tests passed|tests failed|\*\*\*Failed|Timeout|Skipped" "$out/ctest.log" | head -20
-  echo "== gpu parity test, verbose"
-  timeout 120 build/gpu/tests/test_cuda 2>&1 | grep -E "^\[( +OK|  FAILED|  SKIPPED| +RUN)|Failure|Expected|Which is|actual" | head -40
+  echo "== gpu tests"
+  grep -E "Cuda[A-Za-z]+\.[A-Za-z]+ .*(Passed|Failed|Skipped|Timeout)" "$out/ctest.log" | sed 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: //'
   echo "== benchmarks"
   timeout 180 build/gpu/bench/bench_gpu "$out/bench_gpu.json"
   echo "== python package (torch tensors on the GPU)"
@@ -41,5 +43,13 @@ gtest_src=${TIDEMARK_GTEST_SOURCE:-$PWD/.deps/googletest}
     timeout 120 python3 bench/python_gpu.py 2>&1 | tail -5
   else
     echo "nanobind or scikit-build-core missing: python package not built"
+  fi
+  echo "== memcheck of the detection kernels (where compute-sanitizer can run)"
+  if command -v compute-sanitizer > /dev/null; then
+    timeout 120 compute-sanitizer --tool memcheck --error-exitcode 9 build/gpu/tests/test_cuda \
+        --gtest_filter='CudaDetect.StagesMatch*:CudaDetect.DeviceResident*' > "$out/memcheck.log" 2>&1
+    echo "memcheck exit $?"; grep -E "ERROR SUMMARY|Invalid|PASSED|FAILED" "$out/memcheck.log" | head -8
+  else
+    echo "compute-sanitizer not found"
   fi
 } 2>&1 | tee "$out/report.txt"

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <memory>
+#include <thread>
 
 #include "backend_select.hpp"
 #include "reference/analysis.hpp"
@@ -123,4 +124,35 @@ TEST(CudaDetect, DeviceResidentImagesAndBatches) {
   EXPECT_EQ(results[2].payload->value, kPayload.value);
   // The CPU backend refuses device memory with a clear error rather than reading it.
   EXPECT_THROW(Detector(Key::public_default(), {}, Backend::Cpu).detect(views[0]), Error);
+}
+
+// detect_batch keeps several images in flight (one stream each) and threads may share a Detector:
+// the results are those of single calls, in the input's order.
+TEST(CudaDetect, BatchesAndThreadsGiveTheSingleCallResults) {
+  REQUIRE_GPU();
+  std::vector<Image> images;
+  for (int i = 0; i < 12; ++i)
+    images.push_back(i % 3 == 2 ? natural_image(500 + 10 * i, 400, 3, 60 + i) : marked(520 + 16 * i, 380 + 8 * i, 3, 60 + i));
+  std::vector<ImageView> views;
+  for (auto& im : images) views.push_back(im.view());
+  Detector gpu(Key::public_default(), {}, Backend::Cuda);
+  std::vector<DetectResult> single;
+  for (const auto& v : views) single.push_back(gpu.detect(v));
+  const auto batch = gpu.detect_batch(views);
+  ASSERT_EQ(batch.size(), views.size());
+  std::vector<DetectResult> threaded(views.size());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = t; i < views.size(); i += 3) threaded[i] = gpu.detect(views[i]);
+    });
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    EXPECT_EQ(single[i].payload.has_value(), i % 3 != 2) << "image " << i;
+    for (const DetectResult* r : {&batch[i], static_cast<const DetectResult*>(&threaded[i])}) {
+      EXPECT_EQ(r->verdict, single[i].verdict) << "image " << i;
+      EXPECT_EQ(r->payload.has_value(), single[i].payload.has_value()) << "image " << i;
+      if (r->payload && single[i].payload) EXPECT_EQ(r->payload->value, single[i].payload->value);
+    }
+  }
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "backend_select.hpp"
@@ -105,6 +106,43 @@ TEST(CudaParity, DeviceResidentBatchMatchesCpuAndDecodes) {
     ASSERT_TRUE(r.payload);
     EXPECT_EQ(*r.payload, payloads[i]);
   }
+}
+
+// Host images in page-locked memory are copied asynchronously, pageable ones staged; a batch
+// mixing both, on the two lanes, gives the CPU's pixels and offsets for every image.
+TEST(CudaParity, PinnedAndPageableHostImagesInOneBatch) {
+  REQUIRE_GPU();
+  Embedder cpu(Key::public_default(), {}, Backend::Cpu), gpu(Key::public_default(), {}, Backend::Cuda);
+  std::vector<Image> pageable, expected;
+  std::vector<void*> pinned;
+  std::vector<ImageView> views;
+  std::vector<Payload> payloads;
+  for (int i = 0; i < 5; ++i) {
+    pageable.push_back(natural_image(300 + 41 * i, 200 + 29 * i, i == 3 ? 4 : 3, 90 + i));
+    expected.push_back(pageable.back());
+    payloads.push_back(Payload{0x2000u + i});
+  }
+  for (int i = 0; i < 5; ++i) {
+    ImageView v = pageable[i].view();
+    if (i % 2 == 0) {  // even images in pinned memory
+      void* p = nullptr;
+      ASSERT_EQ(cudaMallocHost(&p, pageable[i].bytes().size()), cudaSuccess);
+      std::memcpy(p, pageable[i].bytes().data(), pageable[i].bytes().size());
+      pinned.push_back(p);
+      v.data = p;
+    }
+    views.push_back(v);
+  }
+  const auto reports = gpu.embed_batch(views, payloads);
+  for (int i = 0; i < 5; ++i) {
+    const auto ref = cpu.embed(expected[i].view(), payloads[i]);
+    EXPECT_EQ(reports[i].offset_x, ref.offset_x) << "image " << i;
+    EXPECT_EQ(reports[i].offset_y, ref.offset_y) << "image " << i;
+    Image got = pageable[i];
+    if (i % 2 == 0) std::memcpy(got.bytes().data(), pinned[i / 2], got.bytes().size());
+    expect_same(expected[i], got, "mixed_batch_" + std::to_string(i));
+  }
+  for (void* p : pinned) cudaFreeHost(p);
 }
 
 TEST(CudaParity, SelectsCudaWhenPresent) {
