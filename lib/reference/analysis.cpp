@@ -10,6 +10,7 @@ void CpuAnalysis::set_level(int level) {
   level_y_ = box_downsample(y_, level, threads_);
   residual_ = normalised_residual(level_y_, 1.0f, threads_);
   wide_residual_ = Plane();
+  spectrum_.reset();
 }
 
 Folded CpuAnalysis::fold(bool wide, const Affine& a, bool nearest) {
@@ -18,5 +19,13 @@ Folded CpuAnalysis::fold(bool wide, const Affine& a, bool nearest) {
 }
 
 Spectrum CpuAnalysis::spectrum(double grid_period) { return whitened_spectrum(residual_, grid_period, threads_); }
+
+std::vector<Candidate> CpuAnalysis::search(double grid_period, const std::vector<Vec2>& peaks, const SearchPass& pass) {
+  if (!spectrum_ || grid_period != grid_period_) {
+    spectrum_ = whitened_spectrum(residual_, grid_period, threads_);
+    grid_period_ = grid_period;
+  }
+  return template_search(*spectrum_, peaks, pass, threads_);
+}
 
 }  // namespace tidemark::detail

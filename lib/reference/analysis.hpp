@@ -3,8 +3,12 @@
 // residuals, folds and the whitened spectrum. The decisions built on them (detect_image) are shared
 // by the CPU reference and the CUDA backend, which implement this interface each on their own
 // memory; the two differ only in floating-point summation order.
+#include <optional>
+#include <vector>
+
 #include "fold.hpp"
 #include "spectrum.hpp"
+#include "template_search.hpp"
 #include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
@@ -19,6 +23,8 @@ class LevelAnalysis {
   virtual Folded fold(bool wide, const Affine& a, bool nearest) = 0;
   // Whitened spectrum of the current level's sigma-1 residual.
   virtual Spectrum spectrum(double grid_period) = 0;
+  // Template search on that spectrum (made once per level): the pass.verify best candidates.
+  virtual std::vector<Candidate> search(double grid_period, const std::vector<Vec2>& peaks, const SearchPass& pass) = 0;
 };
 
 // The CPU reference: planes in host memory, all stages multi-threaded.
@@ -28,10 +34,13 @@ class CpuAnalysis final : public LevelAnalysis {
   void set_level(int level) override;
   Folded fold(bool wide, const Affine& a, bool nearest) override;
   Spectrum spectrum(double grid_period) override;
+  std::vector<Candidate> search(double grid_period, const std::vector<Vec2>& peaks, const SearchPass& pass) override;
 
  private:
   int threads_;
   Plane y_, level_y_, residual_, wide_residual_;
+  std::optional<Spectrum> spectrum_;  // of the current level, for grid_period_
+  double grid_period_ = 0;
 };
 
 }  // namespace tidemark::detail

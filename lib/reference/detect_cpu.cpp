@@ -175,11 +175,10 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
       }
       if (found) break;
     }
-    const Spectrum spec = an.spectrum(kJpegBlock / level);
     // The coarser level repeats only the similarity pass: it is there for crops of large images.
     const std::size_t npasses = level == levels.front() ? passes.size() : 1;
     for (std::size_t pi = 0; pi < npasses && !found; ++pi) {
-      for (const Candidate& c : template_search(spec, dk.template_freqs, passes[pi], params.threads))
+      for (const Candidate& c : an.search(kJpegBlock / level, dk.template_freqs, passes[pi]))
         if ((found = verify(c, level))) break;
     }
     if (found) break;

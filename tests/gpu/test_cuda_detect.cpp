@@ -10,6 +10,7 @@
 
 #include "backend_select.hpp"
 #include "reference/analysis.hpp"
+#include "reference/detect_cpu.hpp"
 #include "support/synthetic.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
@@ -71,6 +72,34 @@ TEST(CudaDetect, StagesMatchTheCpuToFloatRounding) {
     ASSERT_EQ(cs.log.width, gs.log.width);
     ASSERT_EQ(cs.log.height, gs.log.height);
     EXPECT_LT(max_abs_diff(cs.log, gs.log), 1e-3) << "level " << level;
+  }
+}
+
+// The template search on the GPU (cuFFT spectrum, coarse grid, fine stage) finds the CPU's
+// candidates on a rotated, scaled and on a mirrored copy, with both kinds of pass.
+TEST(CudaDetect, TemplateSearchFindsTheCpuCandidates) {
+  REQUIRE_GPU();
+  const detail::DetectKey dk(Key::public_default());
+  const Image big = marked(1200, 900, 3, 71);
+  for (const Image& im : {tidemark::testing::warp(big, 11.0, 0.85), tidemark::testing::flip_horizontal(big)}) {
+    auto ws = make_cuda_detect_workspace();
+    auto gpu = make_cuda_analysis(*ws, im.view(), 0);
+    detail::CpuAnalysis cpu(im.view(), 0);
+    cpu.set_level(1);
+    gpu->set_level(1);
+    for (const detail::SearchPass& pass : {detail::SearchPass{{1.0}, true, 0, 384, 3},
+                                           detail::SearchPass{{0.75, 0.866, 1.155, 1.333}, false, 3, 384, 3}}) {
+      const auto c = cpu.search(8.0, dk.template_freqs, pass), g = gpu->search(8.0, dk.template_freqs, pass);
+      ASSERT_EQ(c.size(), g.size());
+      ASSERT_FALSE(c.empty());
+      EXPECT_NEAR(c[0].score, g[0].score, 1e-3 * std::abs(c[0].score));
+      EXPECT_NEAR(c[0].theta, g[0].theta, 1e-3);
+      EXPECT_NEAR(c[0].scale, g[0].scale, 1e-3 * c[0].scale);
+      EXPECT_NEAR(c[0].aspect, g[0].aspect, 1e-3);
+      EXPECT_EQ(c[0].mirrored, g[0].mirrored);
+      EXPECT_NEAR(c[0].fit.a, g[0].fit.a, 1e-3);
+      EXPECT_NEAR(c[0].fit.d, g[0].fit.d, 1e-3);
+    }
   }
 }
 
