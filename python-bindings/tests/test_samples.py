@@ -3,6 +3,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 import tidemark
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "samples"
@@ -22,3 +24,13 @@ def test_diffusers_style_sample():
     assert len(out) == 4
     for i, line in enumerate(out):
         assert f"request {1000 + i}" in line and f"payload=0x{1000 + i:016x}" in line
+
+
+def test_ray_sample(tmp_path):
+    pytest.importorskip("ray", reason="ray[data] is not installed (scripts/test-python.sh installs it)")
+    out = subprocess.run([sys.executable, SAMPLES / "python" / "ray_mark.py", SAMPLES, tmp_path / "out", "--payload", "7"],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    images = [p for p in SAMPLES.iterdir() if p.suffix in (".jpg", ".png")]
+    assert len(out) == len(images)
+    assert all("payload 7," in line for line in out), out
+    assert len(list((tmp_path / "out").iterdir())) == len(images)
