@@ -3,14 +3,7 @@
 # stdin, a manifest with hashes, resume after a kill, bad files and unwritable outputs that never
 # stop the batch or leave partial files. Prints 'N passed, N failed'.
 set -u
-: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-pass=0 fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 img=$TIDEMARK_CORPUS/images
 mkdir -p "$work/in/day1/batch" "$work/in/day2" "$work/in/skip"
 cp "$img/opencv_orange_512x512.jpg" "$img/opencv_messi5_548x342.jpg" "$work/in/day1/"
@@ -136,5 +129,4 @@ import json; rows = [json.loads(l) for l in open('$work/full.jsonl')]
 assert sorted(r['status'] for r in rows) == ['error', 'ok', 'ok'], rows
 assert [r for r in rows if r['status'] == 'error'][0]['input'].endswith('b_large.png')"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -2,14 +2,7 @@
 # The tidemark command as scripts use it: the JSON contract (DESIGN.md section 6), exit codes,
 # key handling, and refusal to overwrite inputs. Prints 'N passed, N failed' at the end.
 set -u
-: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 img=$TIDEMARK_CORPUS/images/opencv_orange_512x512.jpg
 json_field() { python3 -c "import json,sys; d=json.loads(sys.stdin.readline()); print(d$1)"; }
 
@@ -91,5 +84,4 @@ check "too small: nothing written" test ! -e "$work/tiny_out.png"
 check "too small: detect says so" bash -c "'$TIDEMARK' detect '$work/tiny.png' --json | grep -q '\"verdict\":\"too small\"'"
 check "info --json" bash -c "'$TIDEMARK' info --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cpu\" in d[\"backends\"]'"
 
-echo "cli: $pass passed, $fail failed"
-test $fail -eq 0
+finish cli

@@ -3,15 +3,8 @@
 # (an independent reader): the label in every format, metadata kept, one label per file, the
 # label stripped while the watermark survives, bad metadata reported. Prints 'N passed, N failed'.
 set -u
-: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
 command -v exiftool > /dev/null || { echo "exiftool missing (Debian: libimage-exiftool-perl)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 field() { python3 -c "import json,sys; d=json.loads(sys.stdin.readline()); print(d$1)"; }
 producer=001191110102MACQD9K64010000
 payload_of() { python3 -c "import hashlib,sys; print(hashlib.sha256(b'tidemark ProduceID v1\0'+sys.argv[1].encode()).hexdigest()[:16])" "$1"; }
@@ -134,5 +127,4 @@ check "verify: bad file exit 1" test $rc -eq 1
 check "verify: bad file named" grep -q truncated_graf1.png "$work/err.txt"
 check "verify: the good file is still reported" test "$(sed -n 2p "$work/v.json" | field "['aigc']['count']")" = 1
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,15 +4,8 @@
 # cropping, spliced clips show segments, and bad files fail cleanly without partial outputs.
 # Needs ffmpeg/ffprobe (Debian package ffmpeg) for making attacked copies. Prints 'N passed, N failed'.
 set -u
-: "${TIDEMARK:?path to the tidemark binary}" "${TIDEMARK_CORPUS:?path to shared/corpus}"
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { echo "ffmpeg/ffprobe are needed (apt-get install ffmpeg)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0 fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 vid=$TIDEMARK_CORPUS/video
 P=00000000000000a1
 ff() { ffmpeg -nostdin -v error -y "$@"; }
@@ -139,5 +132,4 @@ check "unknown encoder: no output" test ! -e "$work/enc.mp4"
 "$TIDEMARK" detect "$vid/ukui_zoom_720p25.mp4" --max-pixels 100000 > /dev/null 2> "$work/err6.txt"; rc=$?
 check "frame size over --max-pixels: refused" bash -c "test $rc -eq 1 && grep -q 'exceed the limit' '$work/err6.txt'"
 
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+finish
