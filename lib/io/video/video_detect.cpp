@@ -10,12 +10,6 @@ extern "C" {
 namespace tidemark::io {
 namespace {
 
-const std::vector<std::string>& video_extensions() {
-  static const std::vector<std::string> ext{".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts",  ".mts", ".m2ts",
-                                            ".flv", ".wmv", ".mpg", ".mpeg", ".3gp", ".ogv", ".mxf", ".y4m"};
-  return ext;
-}
-
 // Gray copy of a frame whose luma cannot be read in place (RGB, palette, packed YUV).
 struct GrayConverter {
   av::SwsPtr sws;
@@ -35,23 +29,6 @@ struct GrayConverter {
 };
 
 }  // namespace
-
-std::vector<std::pair<std::string, std::string>> read_container_metadata(const std::filesystem::path& path) {
-  AVFormatContext* raw = nullptr;
-  av::check(avformat_open_input(&raw, path.string().c_str(), nullptr, nullptr), path.string(), "cannot open as a video");
-  av::InputPtr fmt(raw);
-  std::vector<std::pair<std::string, std::string>> out;
-  const AVDictionaryEntry* e = nullptr;
-  while ((e = av_dict_get(fmt->metadata, "", e, AV_DICT_IGNORE_SUFFIX))) out.emplace_back(e->key, e->value);
-  return out;
-}
-
-bool is_video_path(const std::filesystem::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  const auto& all = video_extensions();
-  return std::find(all.begin(), all.end(), ext) != all.end();
-}
 
 VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key, const DetectParams& params,
                                         const VideoSampling& sampling, const VideoProgressFn& progress,
