@@ -121,14 +121,14 @@ namespace {
 
 // One file, on a worker thread: the record the manifest and the output lines get.
 json process(const InputFile& in, const std::map<std::string, json>& done, const BatchHooks& hooks, bool hashes) {
-  const std::string input = in.path.string();
+  const std::string input = in.path_string();
   if (auto it = done.find(input); it != done.end() && still_intact(it->second))
     return {{"input", input}, {"status", "skipped"}, {"output", it->second["output"]}};
   json record{{"input", input}};
   try {
     const fs::path out = hooks.output_of(in);
     record["output"] = out.string();
-    if (hashes) record["input_sha256"] = file_sha256(in.path);
+    if (hashes) record["input_sha256"] = file_sha256(in.path());
     record.update(hooks.work(in, out));
     if (hashes) record["output_sha256"] = file_sha256(out);
     record["status"] = "ok";

@@ -56,10 +56,10 @@ Runner setup_detect(CLI::App& app) {
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
     failed += report_missing(missing, o->common.json);
     for (const auto& input : inputs) {
-      const std::string in = input.path.string();
+      const std::string in = input.path_string();
       try {
-        if (io::is_video_path(input.path)) {
-          const io::VideoDetectFileResult v = io::detect_video_file(input.path, key, params, o->sampling.sampling(),
+        if (io::is_video_path(input.path())) {
+          const io::VideoDetectFileResult v = io::detect_video_file(input.path(), key, params, o->sampling.sampling(),
                                                                     terminal_progress(in, inputs.size() == 1),
                                                                     io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
           if (o->common.json) {

@@ -87,18 +87,18 @@ Runner setup_embed(CLI::App& app) {
     const io::VideoEncodeOptions encode = o->video.encode_options();
     const bool video_progress = inputs.size() == 1;
     hooks.work = [&](const InputFile& in, const fs::path& out) {
-      o->out.check_writable(in.path, out);
-      if (io::is_video_path(in.path)) {
+      o->out.check_writable(in.path(), out);
+      if (io::is_video_path(in.path())) {
         const io::VideoEmbedResult r = io::embed_video_file(
-            in.path, out, key, payload, video_params, encode, terminal_progress(in.path.string(), video_progress),
+            in.path(), out, key, payload, video_params, encode, terminal_progress(in.path_string(), video_progress),
             io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
         nlohmann::json j = embed_video_json(r);
         j["payload"] = payload.to_hex();
         return j;
       }
-      io::ImageFile file = io::load_image(in.path, o->common.limits());
+      io::ImageFile file = io::load_image(in.path(), o->common.limits());
       const Image original = file.image;
-      const EmbedReport rep = io::with_file_name(in.path, [&] { return embedder.embed(file.image.view(), payload); });
+      const EmbedReport rep = io::with_file_name(in.path(), [&] { return embedder.embed(file.image.view(), payload); });
       const double q = psnr(original, file.image);
       io::save_image(out, file, save);
       return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};

@@ -114,10 +114,10 @@ Runner setup_mark(CLI::App& app) {
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     hooks.work = [&](const InputFile& in, const fs::path& out) {
-      o->out.check_writable(in.path, out);
+      o->out.check_writable(in.path(), out);
       nlohmann::json video_json;
       labels::MarkResult r;
-      if (io::is_video_path(in.path)) {
+      if (io::is_video_path(in.path())) {
         labels::VideoMarkOptions vo;
         vo.embed.embed.strength = o->strength;
         vo.embed.embed.threads = o->common.threads;
@@ -125,13 +125,13 @@ Runner setup_mark(CLI::App& app) {
         vo.embed.follow_motion = !o->video.frame_fixed;
         vo.encode = o->video.encode_options();
         vo.visible_seconds = o->visible_seconds;
-        const auto v = labels::mark_video_file(in.path, out, request, key, vo,
-                                               terminal_progress(in.path.string(), inputs.size() == 1),
+        const auto v = labels::mark_video_file(in.path(), out, request, key, vo,
+                                               terminal_progress(in.path_string(), inputs.size() == 1),
                                                io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
         r = v.mark;
         video_json = embed_video_json(v.video);
       } else {
-        r = labels::mark_file(in.path, out, request, embedder, key, o->common.limits(), save);
+        r = labels::mark_file(in.path(), out, request, embedder, key, o->common.limits(), save);
       }
       nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
                        {"digital_source_type", labels::digital_source_uri(request.source)}};

@@ -108,10 +108,10 @@ Runner setup_verify(CLI::App& app) {
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
     failed += report_missing(missing, o->common.json);
     for (const auto& input : inputs) {
-      const std::string in = input.path.string();
+      const std::string in = input.path_string();
       try {
-        const json r = io::is_video_path(input.path)
-                           ? labels::verify_video_file(input.path, detectors, o->sampling.sampling(),
+        const json r = io::is_video_path(input.path())
+                           ? labels::verify_video_file(input.path(), detectors, o->sampling.sampling(),
                                                        io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()})
                            : labels::verify_file(in, detectors, o->common.limits());
         if (o->common.json)

@@ -95,9 +95,9 @@ void OutputOptions::prepare(std::size_t input_count, bool from_collection, const
 }
 
 std::filesystem::path OutputOptions::output_for(const InputFile& input) const {
-  if (in_place) return input.path;
+  if (in_place) return input.path();
   if (!to_directory_) return output;
-  const std::filesystem::path out = std::filesystem::path(output) / input.relative;
+  const std::filesystem::path out = std::filesystem::path(output) / input.relative();
   std::error_code ec;
   if (!std::filesystem::create_directories(out.parent_path(), ec) && ec)
     throw Error(Status::IoError, out.parent_path().string() + ": cannot create this output folder (" + ec.message() + ")");

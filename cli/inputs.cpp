@@ -18,6 +18,15 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& na
                      [&](const std::string& p) { return ::fnmatch(p.c_str(), name.c_str(), 0) == 0; });
 }
 
+// std::filesystem::path's order (component by component) on plain strings: a separator sorts
+// before every other character.
+bool path_order(const std::string& a, const std::string& b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    const auto key = [](char c) { return c == '/' ? -1 : static_cast<int>(static_cast<unsigned char>(c)); };
+    return key(x) < key(y);
+  });
+}
+
 bool has_glob_characters(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 std::vector<std::string> read_list(std::istream& in) {
@@ -72,6 +81,9 @@ std::vector<InputFile> InputOptions::expand(std::vector<std::string>& missing) c
     std::error_code ec;
     const fs::path p(arg);
     if (fs::is_directory(p, ec)) {
+      // Entries are p / relative: the relative part starts after p and its separator.
+      const std::string root = p.string();
+      const std::size_t relative_from = root.size() + (root.empty() || root.back() == '/' ? 0 : 1);
       std::vector<InputFile> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -80,13 +92,14 @@ std::vector<InputFile> InputOptions::expand(std::vector<std::string>& missing) c
           if (it->is_directory(ec)) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file(ec) && matches_any(include, name))
-          found.push_back({it->path(), fs::relative(it->path(), p, ec)});
+        if (it->is_regular_file(ec) && matches_any(include, name)) found.emplace_back(it->path().string(), relative_from);
       }
-      std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
-      out.insert(out.end(), found.begin(), found.end());
+      std::sort(found.begin(), found.end(),
+                [](const InputFile& a, const InputFile& b) { return path_order(a.path_string(), b.path_string()); });
+      out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     } else if (fs::exists(p, ec)) {
-      out.push_back({p, p.filename()});
+      const std::size_t slash = arg.find_last_of('/');
+      out.emplace_back(arg, slash == std::string::npos ? 0 : slash + 1);
     } else if (has_glob_characters(arg)) {
       glob_t g{};
       if (::glob(arg.c_str(), 0, nullptr, &g) == 0)

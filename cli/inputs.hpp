@@ -11,9 +11,19 @@
 
 namespace tidemark::cli {
 
-struct InputFile {
-  std::filesystem::path path;
-  std::filesystem::path relative;  // under the directory argument it was found in; else the file name
+// One input: its path, and the part of it under the directory argument it was found in (else its
+// file name). One string per file, not two std::filesystem::path objects (which also hold every
+// component): a batch of a million files keeps a million of these.
+class InputFile {
+ public:
+  InputFile(std::string path, std::size_t relative_from) : path_(std::move(path)), relative_from_(relative_from) {}
+  std::filesystem::path path() const { return path_; }
+  std::filesystem::path relative() const { return path_.substr(relative_from_); }
+  const std::string& path_string() const { return path_; }
+
+ private:
+  std::string path_;
+  std::size_t relative_from_;
 };
 
 struct InputOptions {
