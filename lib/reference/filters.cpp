@@ -213,7 +213,13 @@ Plane box_mean_wrap(const Plane& in, int r, int threads) {
     std::vector<float> buf(w + 2 * r + 1);
     for (int y = y0; y < y1; ++y) {
       const float* s = in.row(y);
-      for (int i = 0; i < w + 2 * r + 1; ++i) buf[i] = s[wrap(i - r, w)];
+      if (r < w) {  // the row with r samples wrapped in on the left and r + 1 on the right
+        std::copy(s + w - r, s + w, buf.begin());
+        std::copy(s, s + w, buf.begin() + r);
+        std::copy(s, s + r + 1, buf.begin() + r + w);
+      } else {
+        for (int i = 0; i < w + 2 * r + 1; ++i) buf[i] = s[wrap(i - r, w)];
+      }
       float* d = tmp.row(y);
       double acc = 0;
       for (int t = 0; t < 2 * r; ++t) acc += buf[t];
