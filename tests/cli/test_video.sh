@@ -39,6 +39,14 @@ ff -i "$work/m.mp4" -r 20 -c:v libx264 -crf 23 "$work/fps.mp4"
 check "frame rate 25 -> 20: payload" test "$(payload_of "$work/fps.mp4")" = $P
 ff -i "$work/m.mp4" -vf "crop=906:508" -c:v libx264 -crf 23 "$work/crop.mp4"
 check "crop to 50 % area: payload" test "$(payload_of "$work/crop.mp4")" = $P
+# Frames missing from a nominal rate (a sparse, variable-rate copy: frames 0-24, then every 5th):
+# sampling follows time, about 2 analysed frames per second of footage, and the mark is found.
+ff -i "$work/m.mp4" -vf "select='lt(n\,25)+not(mod(n\,5))'" -fps_mode vfr -c:v libx264 -crf 23 "$work/sparse.mp4"
+"$TIDEMARK" detect "$work/sparse.mp4" --json > "$work/sparse.json"
+check "sparse frames: payload, sampled by time" python3 -c "
+import json; d = json.load(open('$work/sparse.json'))
+assert d['payload'] == '$P', d['payload']
+assert abs(d['frames_analysed'] - 2 * d['duration_s']) <= 2, (d['frames_analysed'], d['duration_s'])"
 
 # Unmarked clips claim nothing; a splice shows where the mark stops.
 check "unmarked clip: nothing" test "$(payload_of "$vid/ukui_zoom_720p25.mp4" --every 5)" = none

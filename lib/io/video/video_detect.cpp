@@ -40,8 +40,10 @@ VideoDetectFileResult detect_video_file(const std::filesystem::path& input, cons
   out.fps = in.fps();
   out.duration = in.duration();
   out.codec = avcodec_get_name(in.video_stream()->codecpar->codec_id);
-  const int every = sampling.every > 0 ? sampling.every
-                                       : std::max(1, static_cast<int>(std::lround(out.fps / sampling.per_second)));
+  // Every k-th frame when asked; else by time, one frame per 1/per_second seconds of footage, so
+  // that variable-rate and sparse clips (frames missing from a nominal rate) get what they ask.
+  const double interval = 1.0 / sampling.per_second, slack = out.fps > 0 ? 0.25 / out.fps : 1e-3;
+  double next_time = sampling.start;
   VideoDetector detector(key, params);
   GrayConverter convert;
   VideoProgress prog{0, in.expected_frames(), 0, out.duration};
@@ -51,7 +53,9 @@ VideoDetectFileResult detect_video_file(const std::filesystem::path& input, cons
     const double t = in.seconds(f);
     prog.frames = index + 1, prog.seconds = t;
     if (progress) progress(prog);
-    if (t + 1e-9 < sampling.start || index % every != 0) continue;
+    if (t + 1e-9 < sampling.start) continue;
+    if (sampling.every > 0 ? index % sampling.every != 0 : t + slack < next_time) continue;
+    next_time = std::max(next_time + interval, t + interval - slack);
     out.width = f.width, out.height = f.height;
     const auto depth = luma_bit_depth(AVPixelFormat(f.format));
     detector.add_frame(depth ? luma_of(f, *depth) : convert(f, in.name()), t);
