@@ -1,4 +1,5 @@
 #include "image_file.hpp"
+#include "temp_output.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 #include "tidemark/error.hpp"
 
@@ -100,10 +100,8 @@ void save_image(const fs::path& path, const ImageFile& file, const SaveOptions& 
 
 void write_file_atomic(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
   const std::string name = path.string();
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::random_device rd;
-  const fs::path tmp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(rd()));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  TempOutput out(path);  // removed unless committed
+  const int fd = ::open(out.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(Status::IoError, name + ": cannot create output: " + std::strerror(errno));
   std::size_t done = 0;
   int err = 0;
@@ -116,13 +114,9 @@ void write_file_atomic(const fs::path& path, const std::vector<std::uint8_t>& by
     }
     done += static_cast<std::size_t>(n);
   }
-  if (!err && ::fsync(fd) != 0) err = errno;
   if (::close(fd) != 0 && !err) err = errno;
-  if (!err && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err) {
-    ::unlink(tmp.c_str());
-    throw Error(Status::IoError, name + ": cannot write output: " + std::strerror(err));
-  }
+  if (err) throw Error(Status::IoError, name + ": cannot write output: " + std::strerror(err));
+  out.commit();  // fsync, rename
 }
 
 }  // namespace tidemark::io

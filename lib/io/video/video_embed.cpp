@@ -16,7 +16,7 @@ extern "C" {
 }
 
 #include "bounded_queue.hpp"
-#include "temp_output.hpp"
+#include "../temp_output.hpp"
 #include "video_input.hpp"
 
 namespace tidemark::io {

@@ -14,8 +14,13 @@ namespace tidemark::io {
 
 TempOutput::TempOutput(std::filesystem::path final_path) : final_(std::move(final_path)) {
   static std::atomic<unsigned> counter{0};
-  const std::string name = "." + final_.stem().string() + ".tmp" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++) + final_.extension().string();
+  std::string name = ".";
+  name += final_.stem().string();
+  name += ".tmp";
+  name += std::to_string(::getpid());
+  name += '_';
+  name += std::to_string(counter++);
+  name += final_.extension().string();
   temp_ = final_.parent_path() / name;
 }
 
@@ -27,11 +32,14 @@ TempOutput::~TempOutput() {
 }
 
 void TempOutput::commit() {
-  const int fd = ::open(temp_.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
+  // On disk before it takes the final name: a crash then leaves the old file or the whole new one.
+  const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw Error(Status::IoError, final_.string() + ": cannot write output: " + std::strerror(err));
   }
+  ::close(fd);
   if (::rename(temp_.c_str(), final_.c_str()) != 0)
     throw Error(Status::IoError, final_.string() + ": cannot move the finished file into place: " + std::strerror(errno));
   committed_ = true;
