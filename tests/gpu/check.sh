@@ -41,6 +41,12 @@ fi
       echo "pytest not installed: python GPU tests not run"
     fi
     timeout 120 python3 bench/python_gpu.py 2>&1 | tail -5
+    echo "== batch of 1080p JPEGs: decode, mark on the GPU, encode (OpenCV codecs)"
+    if python3 -c "import cv2" 2>/dev/null; then
+      timeout 180 python3 bench/gpu_batch_e2e.py --images 512 --batch 32 --json "$out/gpu_batch_e2e.json" 2>&1 | tail -7
+    else
+      echo "OpenCV for Python missing: batch pipeline not measured"
+    fi
   else
     echo "nanobind or scikit-build-core missing: python package not built"
   fi
