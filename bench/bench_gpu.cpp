@@ -21,6 +21,21 @@ namespace {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// `count` copies of the image in device memory (pointers in `dev`, for cudaFree), as views.
+std::vector<ImageView> device_copies(const Image& img, int count, std::vector<void*>& dev) {
+  std::vector<ImageView> views;
+  for (int i = 0; i < count; ++i) {
+    dev.push_back(nullptr);
+    cudaMalloc(&dev.back(), img.bytes().size());
+    cudaMemcpy(dev.back(), img.bytes().data(), img.bytes().size(), cudaMemcpyHostToDevice);
+    ImageView v = img.view();
+    v.data = dev.back();
+    v.space = MemorySpace::Device;
+    views.push_back(v);
+  }
+  return views;
+}
+
 struct Row {
   std::string name;
   double images_per_s;
@@ -29,17 +44,9 @@ struct Row {
 
 Row device_resident(const Embedder& e, int w, int h, int batch, int rounds) {
   Image img = testing::natural_image(w, h, 3, 1);
-  std::vector<void*> dev(batch);
-  std::vector<ImageView> views;
+  std::vector<void*> dev;
+  const std::vector<ImageView> views = device_copies(img, batch, dev);
   std::vector<Payload> payloads(batch, Payload{42});
-  for (int i = 0; i < batch; ++i) {
-    cudaMalloc(&dev[i], img.bytes().size());
-    cudaMemcpy(dev[i], img.bytes().data(), img.bytes().size(), cudaMemcpyHostToDevice);
-    ImageView v = img.view();
-    v.data = dev[i];
-    v.space = MemorySpace::Device;
-    views.push_back(v);
-  }
   e.embed_batch(views, payloads);  // warm-up: workspace sized, tiles uploaded
   auto t0 = Clock::now();
   for (int r = 0; r < rounds; ++r) e.embed_batch(views, payloads);
@@ -130,16 +137,8 @@ Row detect_row(Backend backend, int w, int h, bool marked, bool on_device, int r
 Row detect_batch_row(int w, int h, bool marked, int batch, int rounds) {
   Image img = testing::natural_image(w, h, 3, 5);
   if (marked) Embedder(Key::public_default(), {}, Backend::Cpu).embed(img.view(), Payload{42});
-  std::vector<void*> dev(batch);
-  std::vector<ImageView> views;
-  for (int i = 0; i < batch; ++i) {
-    cudaMalloc(&dev[i], img.bytes().size());
-    cudaMemcpy(dev[i], img.bytes().data(), img.bytes().size(), cudaMemcpyHostToDevice);
-    ImageView v = img.view();
-    v.data = dev[i];
-    v.space = MemorySpace::Device;
-    views.push_back(v);
-  }
+  std::vector<void*> dev;
+  const std::vector<ImageView> views = device_copies(img, batch, dev);
   Detector d(Key::public_default(), {}, Backend::Cuda);
   const auto first = d.detect_batch(views);
   if (marked && !first.front().payload) std::printf("WARNING: detect_batch missed the payload\n");
