@@ -187,7 +187,8 @@ class CudaAnalysis final : public detail::LevelAnalysis {
     std::vector<float> rx, ry;
     for (int combo = 0; combo < combos; ++combo) {
       const bool mirrored = mirrors[combo / pass.aspects.size()];
-      detail::rotated_peaks(detail::oriented(peaks, mirrored), g, W_, H_, pass.aspects[combo % pass.aspects.size()], rx, ry);
+      detail::rotated_peaks(detail::oriented(peaks, mirrored), g, pass, W_, H_, pass.aspects[combo % pass.aspects.size()], rx,
+                            ry);
       upload(ws_.rx.get(), rx);  // pageable: consumed before the call returns
       upload(ws_.ry.get(), ry);
       check(kernels::coarse_scores(ws_.framed.get(), pw, ph, ws_.rx.get(), ws_.ry.get(), nk, g.nth, g.nsc,
@@ -215,9 +216,10 @@ class CudaAnalysis final : public detail::LevelAnalysis {
     if (hits.empty()) return {};
     // Fine stage, one block per coarse maximum.
     std::vector<kernels::FineStart> starts;
-    for (const auto& h : hits)
-      starts.push_back({h.it * g.dth, detail::kScaleMin * std::exp(h.is * g.dth), pass.aspects[h.combo % pass.aspects.size()],
-                        mirrors[h.combo / pass.aspects.size()] ? 1 : 0});
+    for (const auto& h : hits) {
+      const detail::GridPoint p = detail::grid_point(g, pass, h.it, h.is, pass.aspects[h.combo % pass.aspects.size()]);
+      starts.push_back({p.theta, p.scale, p.aspect, mirrors[h.combo / pass.aspects.size()] ? 1 : 0});
+    }
     std::vector<double> xy;
     for (const auto& p : peaks) xy.push_back(p.x), xy.push_back(p.y);
     ws_.peaks.reserve(xy.size());
@@ -225,7 +227,7 @@ class CudaAnalysis final : public detail::LevelAnalysis {
     ws_.results.reserve(starts.size());
     upload(ws_.peaks.get(), xy);
     upload(ws_.starts.get(), starts);
-    const double aspect_half = pass.aspects.size() > 1 ? (pass.spread + 1.5) * g.dth * g.q : 0.0;
+    const double aspect_half = detail::fine_aspect_half(g, pass);
     check(kernels::fine_search(ws_.log.get(), ws_.peaks.get(), ws_.starts.get(), static_cast<int>(starts.size()),
                                kernels::FineSetup{W_, H_, g.dth, g.fmax, aspect_half, nk}, ws_.results.get(), s_),
           "fine search");

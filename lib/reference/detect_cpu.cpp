@@ -102,6 +102,10 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
   // A coarser grid or fewer candidates for the aspect pass measured worse on aspect attacks
   // (0.8: 91 % -> 66 % of images >= 0.5 MP) for a few per cent of speed.
   std::vector<SearchPass> passes{SearchPass{{1.0}, params.mirror, 0, 384, params.candidates}};
+  // Crops, resizes and aspect changes keep the axes: a search over scale and aspect at rotation 0
+  // finds the faint marks (large images whose flat areas carry little) that the full search
+  // loses among the image's own periodic structure.
+  passes.push_back(SearchPass{{1.0}, params.mirror, 0, 384, 1, true});
   // The aspect pass looks for unmirrored marks only: a flip combined with an aspect change is rare,
   // and the mirrored variants doubled the pass.
   if (params.aspect_pass) passes.push_back(SearchPass{aspect_grid(), false, 3, 384, params.candidates});
@@ -178,8 +182,9 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
       }
       if (found) break;
     }
-    // The coarser level repeats only the similarity pass: it is there for crops of large images.
-    const std::size_t npasses = level == levels.front() ? passes.size() : 1;
+    // The coarser level repeats only the similarity and axis-aligned passes: it is there for crops
+    // of large images.
+    const std::size_t npasses = level == levels.front() ? passes.size() : 2;
     for (std::size_t pi = 0; pi < npasses && !found; ++pi) {
       for (const Candidate& c : an.search(kJpegBlock / level, dk.template_freqs, passes[pi]))
         if ((found = verify(c, level))) break;

@@ -121,20 +121,32 @@ SearchGrid search_grid(int W, int H, const std::vector<Vec2>& peaks, const Searc
   g.q = std::max(1, (std::max(W, H) + pass.coarse_bins - 1) / pass.coarse_bins);
   const double rmax = g.fmax / kScaleMin * std::max(W, H) / g.q;  // outermost radius in pooled bins
   g.dth = 1.0 / rmax;
-  g.nth = static_cast<int>(std::ceil(std::numbers::pi / g.dth));
+  g.nth = pass.axis_aligned ? static_cast<int>(std::ceil(std::log(kAxisAspectMax / kAxisAspectMin) / g.dth)) + 1
+                           : static_cast<int>(std::ceil(std::numbers::pi / g.dth));
   g.nsc = static_cast<int>(std::ceil(std::log(kScaleMax / kScaleMin) / g.dth)) + 1;
   return g;
 }
 
-void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, int W, int H, double aspect, std::vector<float>& rx,
-                   std::vector<float>& ry) {
+GridPoint grid_point(const SearchGrid& g, const SearchPass& pass, int it, int is, double aspect) {
+  const double scale = kScaleMin * std::exp(is * g.dth);
+  if (pass.axis_aligned) return {0.0, scale, kAxisAspectMin * std::exp(it * g.dth)};
+  return {it * g.dth, scale, aspect};
+}
+
+double fine_aspect_half(const SearchGrid& g, const SearchPass& pass) {
+  return pass.aspects.size() > 1 || pass.axis_aligned ? (pass.spread + 1.5) * g.dth * g.q : 0.0;
+}
+
+void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, const SearchPass& pass, int W, int H, double aspect,
+                   std::vector<float>& rx, std::vector<float>& ry) {
   rx.assign(std::size_t(g.nth) * f.size(), 0.0f);
   ry.assign(rx.size(), 0.0f);
   for (int it = 0; it < g.nth; ++it) {
-    const double c = std::cos(it * g.dth), s = std::sin(it * g.dth);
+    const GridPoint p = grid_point(g, pass, it, 0, aspect);
+    const double c = std::cos(p.theta), s = std::sin(p.theta);
     for (std::size_t k = 0; k < f.size(); ++k) {
       rx[it * f.size() + k] = static_cast<float>((c * f[k].x - s * f[k].y) * W / g.q);
-      ry[it * f.size() + k] = static_cast<float>((s * f[k].x + c * f[k].y) / aspect * H / g.q);
+      ry[it * f.size() + k] = static_cast<float>((s * f[k].x + c * f[k].y) / p.aspect * H / g.q);
     }
   }
 }
@@ -196,7 +208,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
     for (double asp : pass.aspects) {
       // Rotated peaks per theta, computed once; per scale they are only divided.
       std::vector<float> rx, ry;
-      rotated_peaks(f, g, W, H, asp, rx, ry);
+      rotated_peaks(f, g, pass, W, H, asp, rx, ry);
       Plane S(nth, nsc);
       // Lookups land in a copy of the pooled map framed by one row/column of zeros; clamping
       // indices into the frame replaces per-lookup bounds tests.
@@ -211,7 +223,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
           score_scale_row(framed.data(), pw, ph, rx.data(), ry.data(), nk, nth, cxq, cyq, inv, S.row(is));
         }
       });
-      // Non-maximum suppression: theta wraps, scale clamps.
+      // Non-maximum suppression: theta wraps (so do an axis-aligned pass's aspect ends, both the
+      // search's limits), scale clamps.
       Plane rowmax(nth, nsc);
       for (int is = 0; is < nsc; ++is) {
         const float* srow = S.row(is);
@@ -245,7 +258,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       const Coarse& cc = coarse[ci];
       const auto f = oriented(peaks, cc.mirrored);
       const Predictor pred{f, W, H};
-      double th = cc.it * dth, sc = kScaleMin * std::exp(cc.is * dth), asp = cc.aspect;
+      const GridPoint start = grid_point(g, pass, cc.it, cc.is, cc.aspect);
+      double th = start.theta, sc = start.scale, asp = start.aspect;
       const double rfull = fmax / sc * std::max(W, H);
       for (auto [half, step] : {std::pair{2.0 * dth, 0.5 / rfull}, std::pair{0.75 / rfull, 0.125 / rfull}}) {
         const int n = static_cast<int>(std::floor(half / step));
@@ -257,8 +271,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
             if (v > best) best = v, bth = t, bsc = s;
           }
         th = bth, sc = bsc;
-        if (pass.aspects.size() > 1) {
-          const double ah = (pass.spread + 1.5) * dth * q;
+        if (const double ah = fine_aspect_half(g, pass); ah > 0) {
           const int na = static_cast<int>(std::floor(ah / step));
           double ba = -1, basp = asp;
           for (int i = -na; i <= na; ++i) {

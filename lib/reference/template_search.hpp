@@ -35,7 +35,13 @@ struct SearchPass {
   int spread = 0;  // extra +-bins of vertical dilation so a coarse aspect grid still hits peaks
   int coarse_bins = 384;  // size of the max-pooled map the coarse grid runs on
   int verify = 3;         // candidates carried to fold and sync
+  // Axis-aligned pass: rotation fixed at 0 and the aspect searched densely over kAxisAspectMin..Max
+  // in place of the rotation (crops, resizes and aspect changes keep the image axes). With one
+  // degree of freedom fewer than a rotation search, far fewer hypotheses compete with a weak
+  // template, so marks too faint for the full search are still found. `aspects` must be {1}.
+  bool axis_aligned = false;
 };
+inline constexpr double kAxisAspectMin = 0.75, kAxisAspectMax = 1.333;
 
 // Scale range searched (analysed pixels per tile pixel).
 inline constexpr double kScaleMin = 0.42, kScaleMax = 2.8;
@@ -51,10 +57,17 @@ inline constexpr int kCoarseKeep = 12;  // coarse maxima carried to the fine sta
 inline constexpr int kNmsRadius = 4;    // coarse maxima are maxima over +-4 thetas and scales
 // Template peaks (mirrored: x negated).
 std::vector<Vec2> oriented(const std::vector<Vec2>& peaks, bool mirrored);
-// Per theta of the grid, the peaks rotated and divided by q (pooled bins at scale 1): rx, ry hold
-// nth x peaks floats.
-void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, int W, int H, double aspect, std::vector<float>& rx,
-                   std::vector<float>& ry);
+// Per row of the grid (a theta; in an axis-aligned pass an aspect), the peaks rotated (or
+// stretched) and divided by q (pooled bins at scale 1): rx, ry hold nth x peaks floats.
+void rotated_peaks(const std::vector<Vec2>& f, const SearchGrid& g, const SearchPass& pass, int W, int H, double aspect,
+                   std::vector<float>& rx, std::vector<float>& ry);
+// The similarity a coarse grid cell (it, is) stands for, as the fine stage's starting point.
+struct GridPoint {
+  double theta, scale, aspect;
+};
+GridPoint grid_point(const SearchGrid& g, const SearchPass& pass, int it, int is, double aspect);
+// Half-width (log) of the fine stage's aspect refinement; 0 when the pass does not search aspect.
+double fine_aspect_half(const SearchGrid& g, const SearchPass& pass);
 // 1 / scale of coarse scale row `is`.
 float coarse_inverse_scale(const SearchGrid& g, int is);
 // Map of the similarity (theta, scale, aspect, mirror).

@@ -76,7 +76,7 @@ TEST(CudaDetect, StagesMatchTheCpuToFloatRounding) {
 }
 
 // The template search on the GPU (cuFFT spectrum, coarse grid, fine stage) finds the CPU's
-// candidates on a rotated, scaled and on a mirrored copy, with both kinds of pass.
+// candidates on a rotated, scaled and on a mirrored copy, with every kind of pass.
 TEST(CudaDetect, TemplateSearchFindsTheCpuCandidates) {
   REQUIRE_GPU();
   const detail::DetectKey dk(Key::public_default());
@@ -88,6 +88,7 @@ TEST(CudaDetect, TemplateSearchFindsTheCpuCandidates) {
     cpu.set_level(1);
     gpu->set_level(1);
     for (const detail::SearchPass& pass : {detail::SearchPass{{1.0}, true, 0, 384, 3},
+                                           detail::SearchPass{{1.0}, true, 0, 384, 3, true},
                                            detail::SearchPass{{0.75, 0.866, 1.155, 1.333}, false, 3, 384, 3}}) {
       const auto c = cpu.search(8.0, dk.template_freqs, pass), g = gpu->search(8.0, dk.template_freqs, pass);
       ASSERT_EQ(c.size(), g.size());
@@ -119,6 +120,7 @@ TEST(CudaDetect, SameDecisionsAsTheCpu) {
   cases.push_back({"crop 700x500 at (37, 53)", tidemark::testing::crop(big, 37, 53, 700, 500)});
   cases.push_back({"rotated 7 deg, scaled 0.8", tidemark::testing::warp(big, 7.0, 0.8)});
   cases.push_back({"mirrored", tidemark::testing::flip_horizontal(marked(800, 600, 3, 44))});
+  cases.push_back({"aspect 0.8", tidemark::testing::warp(big, 0.0, 1.0, 1920, 864, 0.8)});
   cases.push_back({"unmarked 1280x720", natural_image(1280, 720, 3, 45)});
   cases.push_back({"unmarked 333x200", natural_image(333, 200, 3, 46)});
   cases.push_back({"41x39 crop: too small", tidemark::testing::crop(big, 100, 100, 41, 39)});

@@ -65,15 +65,16 @@ inline Image flip_horizontal(const Image& in) {
   return out;
 }
 
-// Rotation by `degrees` about the centre and uniform scale, bilinear, same canvas size with the
-// corners filled from the border (as an editor's rotate-and-crop does).
-inline Image warp(const Image& in, double degrees, double scale, int out_w = 0, int out_h = 0) {
+// Rotation by `degrees` about the centre and scale (`aspect` times as much vertically), bilinear,
+// same canvas size unless given, with the corners filled from the border (as an editor's
+// rotate-and-crop does).
+inline Image warp(const Image& in, double degrees, double scale, int out_w = 0, int out_h = 0, double aspect = 1.0) {
   const int w = out_w ? out_w : in.width(), h = out_h ? out_h : in.height(), c = in.channels();
   Image out(w, h, c, SampleType::U8);
   const double th = degrees * 3.14159265358979 / 180, cs = std::cos(th), sn = std::sin(th);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      const double dx = (x + 0.5 - w / 2.0) / scale, dy = (y + 0.5 - h / 2.0) / scale;
+      const double dx = (x + 0.5 - w / 2.0) / scale, dy = (y + 0.5 - h / 2.0) / (scale * aspect);
       double sx = cs * dx + sn * dy + in.width() / 2.0 - 0.5, sy = -sn * dx + cs * dy + in.height() / 2.0 - 0.5;
       sx = std::clamp(sx, 0.0, in.width() - 1.001);
       sy = std::clamp(sy, 0.0, in.height() - 1.001);
