@@ -21,6 +21,7 @@ struct EmbedOptions {
   double strength = EmbedParams{}.strength;
   double floor_ = EmbedParams{}.mask_floor;
   CLI::Option* floor_option = nullptr;
+  CLI::Option* strength_option = nullptr;
   int quality = 95;
   bool webp_lossless = false;
   OutputOptions out;
@@ -47,8 +48,10 @@ Runner setup_embed(CLI::App& app) {
   o->batch.add_to(app);
   o->out.add_to(app, "marked");
   app.add_option("--payload", o->payload, "64-bit payload as 16 hex digits (default 0000000000000000)");
-  app.add_option("--strength", o->strength, "Watermark strength (default 0.55; higher is more robust and more visible)")
-      ->check(CLI::Range(0.05, 4.0));
+  o->strength_option =
+      app.add_option("--strength", o->strength,
+                     "Watermark strength (default 0.62; videos 0.55; higher is more robust and more visible)")
+          ->check(CLI::Range(0.05, 4.0));
   o->floor_option = app.add_option("--floor", o->floor_, "Strength floor in flat areas, grey levels (default 1.5; videos 3)")
                         ->check(CLI::Range(0.25, 6.0));
   app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
@@ -79,7 +82,7 @@ Runner setup_embed(CLI::App& app) {
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     VideoEmbedParams video_params;
-    video_params.embed.strength = params.strength;
+    if (o->strength_option->count()) video_params.embed.strength = params.strength;
     if (o->floor_option->count()) video_params.embed.mask_floor = params.mask_floor;
     video_params.embed.threads = o->common.threads;
     video_params.cell_scale = o->video.cell_scale;

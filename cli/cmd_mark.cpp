@@ -29,6 +29,7 @@ struct MarkOptions {
   labels::VisibleLabelOptions visible_options;
   std::string position = "bottom-right";
   double strength = EmbedParams{}.strength;
+  CLI::Option* strength_option = nullptr;
   int quality = 95;
   double visible_seconds = labels::VideoMarkOptions{}.visible_seconds;
   VideoEncodeCliOptions video;
@@ -73,7 +74,8 @@ Runner setup_mark(CLI::App& app) {
   app.add_option("--visible-seconds", o->visible_seconds,
                  "Videos: how long the visible label shows from the start (default 2; 0 = the whole clip)")
       ->check(CLI::Range(0.0, 1e6));
-  app.add_option("--strength", o->strength, "Watermark strength (default 0.55)")->check(CLI::Range(0.05, 4.0));
+  o->strength_option = app.add_option("--strength", o->strength, "Watermark strength (default 0.62; videos 0.55)")
+                           ->check(CLI::Range(0.05, 4.0));
   app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
   o->out.add_to(app, "marked");
   o->video.add_to(app);
@@ -119,7 +121,7 @@ Runner setup_mark(CLI::App& app) {
       labels::MarkResult r;
       if (io::is_video_path(in.path())) {
         labels::VideoMarkOptions vo;
-        vo.embed.embed.strength = o->strength;
+        if (o->strength_option->count()) vo.embed.embed.strength = o->strength;
         vo.embed.embed.threads = o->common.threads;
         vo.embed.cell_scale = o->video.cell_scale;
         vo.embed.follow_motion = !o->video.frame_fixed;

@@ -37,7 +37,8 @@ has_labels: bool = _ext.has_labels
 
 PayloadLike = Union[int, str, bytes]
 KeyLike = Union[Key, str, "os.PathLike[str]", None]
-_DEFAULT_STRENGTH = 0.55
+_DEFAULT_STRENGTH = 0.62
+_VIDEO_DEFAULT_STRENGTH = 0.55
 _DEFAULT_FLOOR = 1.5
 
 
@@ -176,7 +177,7 @@ class VideoMarker:
             out = marker.mark(frame)    # hand `out` to your encoder
     """
 
-    def __init__(self, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _DEFAULT_STRENGTH,
+    def __init__(self, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _VIDEO_DEFAULT_STRENGTH,
                  mask_floor: float = 3.0, cell_scale: float = 4.0, follow_motion: bool = True,
                  threads: int = 0) -> None:
         self.key = _key(key)
