@@ -24,46 +24,35 @@ inline kernels::Taps taps_for(float sigma) {
   return t;
 }
 
-template <class T>
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() {
-    if (ptr_) cudaFree(ptr_);
-  }
-  void reserve(std::size_t n) {
-    if (n <= count_) return;
-    if (ptr_) cudaFree(ptr_);
-    ptr_ = nullptr;
-    count_ = 0;
-    check(cudaMalloc(reinterpret_cast<void**>(&ptr_), n * sizeof(T)), "allocation");
-    count_ = n;
-  }
-  T* get() const { return ptr_; }
-
- private:
-  T* ptr_ = nullptr;
-  std::size_t count_ = 0;
+// Where a GrowingBuffer's memory lives.
+struct DeviceMemory {
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMalloc(p, bytes); }
+  static void release(void* p) { cudaFree(p); }
+  static constexpr const char* kWhat = "allocation";
+};
+// Page-locked host memory: copies from it overlap with kernels.
+struct PinnedHostMemory {
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMallocHost(p, bytes); }
+  static void release(void* p) { cudaFreeHost(p); }
+  static constexpr const char* kWhat = "pinned allocation";
 };
 
-// Page-locked host memory, grown like DeviceBuffer: copies from it overlap with kernels.
-template <class T>
-class PinnedBuffer {
+// A buffer that grows on demand and never shrinks, so steady-state calls allocate nothing.
+template <class T, class Memory>
+class GrowingBuffer {
  public:
-  PinnedBuffer() = default;
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  ~PinnedBuffer() {
-    if (ptr_) cudaFreeHost(ptr_);
+  GrowingBuffer() = default;
+  GrowingBuffer(const GrowingBuffer&) = delete;
+  GrowingBuffer& operator=(const GrowingBuffer&) = delete;
+  ~GrowingBuffer() {
+    if (ptr_) Memory::release(ptr_);
   }
   void reserve(std::size_t n) {
     if (n <= count_) return;
-    if (ptr_) cudaFreeHost(ptr_);
+    if (ptr_) Memory::release(ptr_);
     ptr_ = nullptr;
     count_ = 0;
-    check(cudaMallocHost(reinterpret_cast<void**>(&ptr_), n * sizeof(T)), "pinned allocation");
+    check(Memory::allocate(reinterpret_cast<void**>(&ptr_), n * sizeof(T)), Memory::kWhat);
     count_ = n;
   }
   T* get() const { return ptr_; }
@@ -73,6 +62,11 @@ class PinnedBuffer {
   T* ptr_ = nullptr;
   std::size_t count_ = 0;
 };
+
+template <class T>
+using DeviceBuffer = GrowingBuffer<T, DeviceMemory>;
+template <class T>
+using PinnedBuffer = GrowingBuffer<T, PinnedHostMemory>;
 
 // A stream owned by its holder.
 class Stream {
