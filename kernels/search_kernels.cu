@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "search_kernels.cuh"
+#include "tidemark/shared/search_ops.hpp"
 #include "tidemark/shared/spectrum_ops.hpp"
 
 namespace tidemark::kernels {
@@ -87,17 +88,8 @@ __global__ void coarse_kernel(const float* framed, int pw, int ph, const float* 
                               const float* inv_scale, float cxq, float cyq, float* S) {
   const int it = blockIdx.x * blockDim.x + threadIdx.x, is = blockIdx.y * blockDim.y + threadIdx.y;
   if (it >= nth || is >= nsc) return;
-  const float inv = inv_scale[is];
-  const float* rxt = rx + std::size_t(it) * nk;
-  const float* ryt = ry + std::size_t(it) * nk;
-  float sum = 0;
-  for (int k = 0; k < nk; ++k) {
-    int u = static_cast<int>(cxq + rxt[k] * inv), v = static_cast<int>(cyq + ryt[k] * inv);
-    u = u < 0 ? 0 : (u > pw - 1 ? pw - 1 : u);
-    v = v < 0 ? 0 : (v > ph - 1 ? ph - 1 : v);
-    sum += framed[v * pw + u];
-  }
-  S[std::size_t(is) * nth + it] = sum / nk;
+  S[std::size_t(is) * nth + it] = shared::coarse_cell_score(framed, pw, ph, rx + std::size_t(it) * nk,
+                                                             ry + std::size_t(it) * nk, nk, cxq, cyq, inv_scale[is]);
 }
 
 __global__ void rowmax_kernel(const float* S, float* rowmax, int nth, int nsc, int r) {

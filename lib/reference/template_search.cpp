@@ -6,6 +6,7 @@
 
 #include "parallel.hpp"
 #include "simd.hpp"
+#include "tidemark/shared/search_ops.hpp"
 
 namespace tidemark::detail {
 
@@ -170,18 +171,8 @@ Candidate finish_candidate(const Spectrum& spec, const std::vector<Vec2>& peaks,
 // peaks. Multiversioned (simd.hpp): with AVX2 the lookups become gathers.
 TM_SIMD_CLONES void score_scale_row(const float* framed, int pw, int ph, const float* rx, const float* ry, int nk, int nth,
                                     float cxq, float cyq, float inv, float* out) {
-  for (int it = 0; it < nth; ++it) {
-    const float* rxt = rx + std::size_t(it) * nk;
-    const float* ryt = ry + std::size_t(it) * nk;
-    float sum = 0;
-    for (int k = 0; k < nk; ++k) {
-      int u = static_cast<int>(cxq + rxt[k] * inv), v = static_cast<int>(cyq + ryt[k] * inv);
-      u = u < 0 ? 0 : (u > pw - 1 ? pw - 1 : u);
-      v = v < 0 ? 0 : (v > ph - 1 ? ph - 1 : v);
-      sum += framed[v * pw + u];
-    }
-    out[it] = sum / nk;
-  }
+  for (int it = 0; it < nth; ++it)
+    out[it] = shared::coarse_cell_score(framed, pw, ph, rx + std::size_t(it) * nk, ry + std::size_t(it) * nk, nk, cxq, cyq, inv);
 }
 
 std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
