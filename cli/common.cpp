@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/quality.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark::cli {
@@ -119,44 +120,8 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
   if (!video_out) io::format_for_path(out);
 }
 
-namespace {
-
-template <class T, class Acc>
-double squared_error(const Image& a, const Image& b, std::size_t& samples) {
-  const T* pa = reinterpret_cast<const T*>(a.bytes().data());
-  const T* pb = reinterpret_cast<const T*>(b.bytes().data());
-  const int channels = a.channels(), colour = channels == 4 ? 3 : channels;  // alpha is never marked
-  const std::size_t n = std::size_t(a.width()) * a.height() * channels;
-  double total = 0;
-  for (std::size_t i = 0; i < n; i += 4096 * 4) {  // exact integer sums per chunk, vectorisable
-    const std::size_t end = std::min(n, i + 4096 * 4);
-    Acc chunk = 0;
-    if (colour == channels) {
-      for (std::size_t j = i; j < end; ++j) {
-        const Acc d = Acc(pa[j]) - Acc(pb[j]);
-        chunk += d * d;
-      }
-    } else {
-      for (std::size_t j = i; j < end; ++j) {
-        const Acc d = (j % 4 == 3) ? 0 : Acc(pa[j]) - Acc(pb[j]);
-        chunk += d * d;
-      }
-    }
-    total += double(chunk);
-  }
-  samples = n / channels * colour;
-  return total;
-}
-
-}  // namespace
-
 double psnr(const Image& a, const Image& b) {
-  std::size_t n = 0;
-  const bool eight = a.type() == SampleType::U8;
-  // 16384 squared 8-bit differences fit 32 bits; 16-bit ones need 64.
-  const double se = eight ? squared_error<std::uint8_t, std::int32_t>(a, b, n) : squared_error<std::uint16_t, std::int64_t>(a, b, n);
-  const double peak = eight ? 255.0 : 65535.0;
-  return se == 0 ? 99.0 : 10 * std::log10(peak * peak * double(n) / se);
+  return detail::psnr_db(a.view(), b.view(), a.type() == SampleType::U8 ? 255.0 : 65535.0);
 }
 
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }

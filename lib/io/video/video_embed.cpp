@@ -18,6 +18,7 @@ extern "C" {
 #include "bounded_queue.hpp"
 #include "../temp_output.hpp"
 #include "video_input.hpp"
+#include "core/quality.hpp"
 
 namespace tidemark::io {
 namespace {
@@ -65,21 +66,6 @@ void copy_stream_side_data(const AVStream* in, AVStream* out) {
 void copy_metadata(AVDictionary** dst, const AVDictionary* src) {
   av_dict_copy(dst, src, 0);
   av_dict_set(dst, "encoder", nullptr, 0);  // the muxer names the new encoder
-}
-
-// Luma PSNR of a marked plane against its original (8-bit scale).
-double plane_psnr(const ImageView& before, const ImageView& after, int bit_depth) {
-  double se = 0;
-  for (int y = 0; y < before.height; ++y)
-    for (int x = 0; x < before.width; ++x) {
-      const double d = before.type == SampleType::U8
-                           ? double(before.row<const std::uint8_t>(y)[x]) - after.row<const std::uint8_t>(y)[x]
-                           : double(before.row<const std::uint16_t>(y)[x]) - after.row<const std::uint16_t>(y)[x];
-      se += d * d;
-    }
-  const double top = bit_depth == 8 ? 255.0 : double((1 << std::min(bit_depth, 16)) - 1);
-  const double mse = se / (double(before.width) * before.height);
-  return mse <= 0 ? 100.0 : std::min(100.0, 10 * std::log10(top * top / mse));
 }
 
 // Sets the colour of a rectangle of the luma plane's frame to neutral grey (the chroma planes'
@@ -336,7 +322,7 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
           const FrameMarkReport r = marker.mark(luma);
           result.mark_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           result.reanchors += r.reanchored && marker.frames() > 1;
-          psnr_sum += plane_psnr(before.view(), luma.view, pl.bit_depth);
+          psnr_sum += detail::psnr_db(before.view(), luma.view, double((1 << std::min(pl.bit_depth, 16)) - 1));
         }
         if (!marked.push(std::move(*item))) return;
       }
