@@ -166,16 +166,16 @@ __global__ void fine_kernel(const float* L, const double* peaks, const FineStart
   const double rfull = su.fmax / sc * max(su.W, su.H);
   for (int stage = 0; stage < 2; ++stage) {
     const double half = stage == 0 ? 2.0 * su.dth : 0.75 / rfull, step = stage == 0 ? 0.5 / rfull : 0.125 / rfull;
-    const int n = static_cast<int>(floor(half / step)), side = 2 * n + 1;
+    const int n = static_cast<int>(floor(half / step)), side = 2 * n + 1, nt = su.fixed_theta ? 0 : n;
     double best = -1;
     int bi = INT_MAX;
-    for (int idx = threadIdx.x; idx < side * side; idx += blockDim.x) {
-      const int i = idx / side - n, j = idx % side - n;
+    for (int idx = threadIdx.x; idx < (2 * nt + 1) * side; idx += blockDim.x) {
+      const int i = idx / side - nt, j = idx % side - n;
       const double v = fine_score(L, su.W, su.H, peaks, su.peaks, mir, th + i * step, sc * exp(j * step), asp);
       if (v > best) best = v, bi = idx;
     }
     const int w = block_argmax(best, bi, sv, si);
-    th = th + (w / side - n) * step;
+    th = th + (w / side - nt) * step;
     sc = sc * exp((w % side - n) * step);
     if (su.aspect_half > 0) {
       const int na = static_cast<int>(floor(su.aspect_half / step));

@@ -49,6 +49,7 @@ struct FineSetup {
   double dth, fmax;
   double aspect_half;  // half-width of the aspect line search (0: aspect kept)
   int peaks;
+  int fixed_theta;     // 1: rotation kept (an axis-aligned pass), only scale and aspect refined
 };
 // The fine stage for each start (one block each): (theta, scale) on two ever finer grids, aspect
 // refined after each when asked, as reference/template_search.cpp does. peaks: x, y pairs.

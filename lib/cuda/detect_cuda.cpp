@@ -229,7 +229,7 @@ class CudaAnalysis final : public detail::LevelAnalysis {
     upload(ws_.starts.get(), starts);
     const double aspect_half = detail::fine_aspect_half(g, pass);
     check(kernels::fine_search(ws_.log.get(), ws_.peaks.get(), ws_.starts.get(), static_cast<int>(starts.size()),
-                               kernels::FineSetup{W_, H_, g.dth, g.fmax, aspect_half, nk}, ws_.results.get(), s_),
+                               kernels::FineSetup{W_, H_, g.dth, g.fmax, aspect_half, nk, pass.axis_aligned ? 1 : 0}, ws_.results.get(), s_),
           "fine search");
     std::vector<kernels::FineResult> fine(starts.size());
     check(cudaMemcpyAsync(fine.data(), ws_.results.get(), fine.size() * sizeof(kernels::FineResult), cudaMemcpyDeviceToHost, s_),

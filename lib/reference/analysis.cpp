@@ -1,5 +1,7 @@
 #include "analysis.hpp"
 
+#include <algorithm>
+
 #include "filters.hpp"
 
 namespace tidemark::detail {
@@ -11,6 +13,7 @@ void CpuAnalysis::set_level(int level) {
   residual_ = normalised_residual(level_y_, 1.0f, threads_);
   wide_residual_ = Plane();
   spectrum_.reset();
+  pooled_.clear();
 }
 
 Folded CpuAnalysis::fold(bool wide, const Affine& a, bool nearest) {
@@ -24,8 +27,12 @@ std::vector<Candidate> CpuAnalysis::search(double grid_period, const std::vector
   if (!spectrum_ || grid_period != grid_period_) {
     spectrum_ = whitened_spectrum(residual_, grid_period, threads_);
     grid_period_ = grid_period;
+    pooled_.clear();
   }
-  return template_search(*spectrum_, peaks, pass, threads_);
+  const int q = search_grid(spectrum_->log.width, spectrum_->log.height, peaks, pass).q;
+  auto it = std::find_if(pooled_.begin(), pooled_.end(), [&](const Pooled& p) { return p.q == q && p.spread == pass.spread; });
+  if (it == pooled_.end()) it = pooled_.insert(pooled_.end(), Pooled{q, pass.spread, max_pool(spectrum_->log, q, pass.spread)});
+  return template_search(*spectrum_, it->map, peaks, pass, threads_);
 }
 
 }  // namespace tidemark::detail

@@ -41,6 +41,12 @@ class CpuAnalysis final : public LevelAnalysis {
   Plane y_, level_y_, residual_, wide_residual_;
   std::optional<Spectrum> spectrum_;  // of the current level, for grid_period_
   double grid_period_ = 0;
+  // Pooled maps of that spectrum made so far, by (q, spread): passes that share one pool once.
+  struct Pooled {
+    int q, spread;
+    Plane map;
+  };
+  std::vector<Pooled> pooled_;
 };
 
 }  // namespace tidemark::detail

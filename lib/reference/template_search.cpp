@@ -49,6 +49,8 @@ double fine_score(const Plane& L, const Predictor& pred, double th, double sc, d
   return sum / tmp.size();
 }
 
+}  // namespace
+
 // Max over a (q+2) x (q+2 + 2 q spread) window around each pooled cell's centre, separably.
 Plane max_pool(const Plane& L, int q, int spread) {
   const int hz = L.height / q, wz = L.width / q, half = (q + 2) / 2;
@@ -71,8 +73,6 @@ Plane max_pool(const Plane& L, int q, int spread) {
   }
   return out;
 }
-
-}  // namespace
 
 Affine refine_affine(const Plane& Z, const std::vector<Vec2>& f, const Affine& a0, int& used) {
   const int W = Z.width, H = Z.height;
@@ -177,13 +177,18 @@ TM_SIMD_CLONES void score_scale_row(const float* framed, int pw, int ph, const f
 
 std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads) {
+  const SearchGrid g = search_grid(spec.log.width, spec.log.height, peaks, pass);
+  return template_search(spec, max_pool(spec.log, g.q, pass.spread), peaks, pass, threads);
+}
+
+std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, const std::vector<Vec2>& peaks,
+                                       const SearchPass& pass, int threads) {
   const int keep = pass.verify;
   const Plane& L = spec.log;
   const int W = L.width, H = L.height;
   const SearchGrid g = search_grid(W, H, peaks, pass);
   const int q = g.q, nth = g.nth, nsc = g.nsc;
   const double dth = g.dth, fmax = g.fmax;
-  const Plane Zp = max_pool(L, q, pass.spread);
 
   struct Coarse {
     float score;
@@ -241,7 +246,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
   if (coarse.size() > std::size_t(kCoarseKeep)) coarse.resize(kCoarseKeep);
 
   // Fine stage on the full-resolution log spectrum, bilinear: (theta, scale) at 1/2 then 1/8 bin
-  // steps, aspect refined in between when this pass searches aspect.
+  // steps (scale only in an axis-aligned pass), aspect refined in between when this pass searches
+  // aspect.
   std::vector<Candidate> fine(coarse.size());
   parallel_for(static_cast<int>(coarse.size()), threads, [&](int c0, int c1) {
     std::vector<Vec2> tmp;
@@ -254,8 +260,9 @@ std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<V
       const double rfull = fmax / sc * std::max(W, H);
       for (auto [half, step] : {std::pair{2.0 * dth, 0.5 / rfull}, std::pair{0.75 / rfull, 0.125 / rfull}}) {
         const int n = static_cast<int>(std::floor(half / step));
+        const int nt = pass.axis_aligned ? 0 : n;  // an axis-aligned pass keeps rotation 0
         double best = -1, bth = th, bsc = sc;
-        for (int i = -n; i <= n; ++i)
+        for (int i = -nt; i <= nt; ++i)
           for (int j = -n; j <= n; ++j) {
             const double t = th + i * step, s = sc * std::exp(j * step);
             const double v = fine_score(L, pred, t, s, asp, tmp);

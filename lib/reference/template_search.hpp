@@ -80,8 +80,15 @@ Affine refine_affine(const Plane& z, const std::vector<Vec2>& peaks, const Affin
 Candidate finish_candidate(const Spectrum& spec, const std::vector<Vec2>& peaks, double score, double theta,
                            double scale, double aspect, bool mirrored);
 
+// Max over a (q+2) x (q+2 + 2 q spread) window around each pooled cell's centre: the map the
+// coarse grid scores (search_grid gives q).
+Plane max_pool(const Plane& log, int q, int spread);
+
 // The pass.verify best candidates, best first.
 std::vector<Candidate> template_search(const Spectrum& s, const std::vector<Vec2>& peaks,
+                                       const SearchPass& pass, int threads);
+// The same on a pooled map made already (passes with the same q and spread share one).
+std::vector<Candidate> template_search(const Spectrum& s, const Plane& pooled, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads);
 
 }  // namespace tidemark::detail
