@@ -178,7 +178,7 @@ __global__ void fine_kernel(const float* L, const double* peaks, const FineStart
     th = th + (w / side - nt) * step;
     sc = sc * exp((w % side - n) * step);
     if (su.aspect_half > 0) {
-      const int na = static_cast<int>(floor(su.aspect_half / step));
+      const int na = static_cast<int>(floor(shared::fine_aspect_half_at(su.aspect_half, half, stage) / step));
       best = -1, bi = INT_MAX;
       for (int idx = threadIdx.x; idx < 2 * na + 1; idx += blockDim.x) {
         const double v = fine_score(L, su.W, su.H, peaks, su.peaks, mir, th, sc, asp * exp((idx - na) * step));

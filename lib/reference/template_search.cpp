@@ -258,7 +258,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, co
       const GridPoint start = grid_point(g, pass, cc.it, cc.is, cc.aspect);
       double th = start.theta, sc = start.scale, asp = start.aspect;
       const double rfull = fmax / sc * std::max(W, H);
-      for (auto [half, step] : {std::pair{2.0 * dth, 0.5 / rfull}, std::pair{0.75 / rfull, 0.125 / rfull}}) {
+      for (int stage = 0; stage < 2; ++stage) {
+        const double half = stage == 0 ? 2.0 * dth : 0.75 / rfull, step = stage == 0 ? 0.5 / rfull : 0.125 / rfull;
         const int n = static_cast<int>(std::floor(half / step));
         const int nt = pass.axis_aligned ? 0 : n;  // an axis-aligned pass keeps rotation 0
         double best = -1, bth = th, bsc = sc;
@@ -269,7 +270,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, co
             if (v > best) best = v, bth = t, bsc = s;
           }
         th = bth, sc = bsc;
-        if (const double ah = fine_aspect_half(g, pass); ah > 0) {
+        if (const double ah = shared::fine_aspect_half_at(fine_aspect_half(g, pass), half, stage); ah > 0) {
           const int na = static_cast<int>(std::floor(ah / step));
           double ba = -1, basp = asp;
           for (int i = -na; i <= na; ++i) {

@@ -20,4 +20,11 @@ TM_HD float coarse_cell_score(const float* framed, int pw, int ph, const float* 
   return sum / peaks;
 }
 
+// Half-width of the fine stage's aspect line search in stage 0 or 1: the pass's whole range
+// first, then no wider than the stage's own (theta, scale) half-width, since the first stage has
+// placed the aspect to within one of its steps.
+TM_HD double fine_aspect_half_at(double aspect_half, double stage_half, int stage) {
+  return stage == 0 || aspect_half < stage_half ? aspect_half : stage_half;
+}
+
 }  // namespace tidemark::shared
