@@ -226,19 +226,26 @@ std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, co
         const float* srow = S.row(is);
         for (int it = 0; it < nth; ++it) {
           float m = 0;
-          for (int d = -kNmsRadius; d <= kNmsRadius; ++d) {
-            int t = it + d;
-            t = t < 0 ? t + nth : (t >= nth ? t - nth : t);  // theta wraps
-            m = std::max(m, srow[t]);
+          if (it >= kNmsRadius && it + kNmsRadius < nth) {
+            for (int t = it - kNmsRadius; t <= it + kNmsRadius; ++t) m = std::max(m, srow[t]);
+          } else {
+            for (int d = -kNmsRadius; d <= kNmsRadius; ++d) {
+              int t = it + d;
+              t = t < 0 ? t + nth : (t >= nth ? t - nth : t);  // theta wraps
+              m = std::max(m, srow[t]);
+            }
           }
           rowmax.at(it, is) = m;
         }
       }
+      // Only the maxima of their row (about one cell in nine) can be maxima of the window.
       for (int is = 0; is < nsc; ++is)
         for (int it = 0; it < nth; ++it) {
+          const float v = S.at(it, is);
+          if (!(v > 0) || v != rowmax.at(it, is)) continue;
           float m = 0;
           for (int d = std::max(0, is - kNmsRadius); d <= std::min(nsc - 1, is + kNmsRadius); ++d) m = std::max(m, rowmax.at(it, d));
-          if (S.at(it, is) > 0 && S.at(it, is) == m) coarse.push_back({S.at(it, is), is, it, asp, mir});
+          if (v == m) coarse.push_back({v, is, it, asp, mir});
         }
     }
   }
