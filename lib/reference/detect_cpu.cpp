@@ -106,6 +106,8 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
   // finds the faint marks (large images whose flat areas carry little) that the full search
   // loses among the image's own periodic structure.
   passes.push_back(SearchPass{{1.0}, params.mirror, 0, 384, 1, true});
+  // The coarser level repeats only these two passes: it is there for crops of large images.
+  const std::size_t coarse_level_passes = passes.size();
   // The aspect pass looks for unmirrored marks only: a flip combined with an aspect change is rare,
   // and the mirrored variants doubled the pass.
   if (params.aspect_pass) passes.push_back(SearchPass{aspect_grid(), false, 3, 384, params.candidates});
@@ -182,9 +184,7 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
       }
       if (found) break;
     }
-    // The coarser level repeats only the similarity and axis-aligned passes: it is there for crops
-    // of large images.
-    const std::size_t npasses = level == levels.front() ? passes.size() : 2;
+    const std::size_t npasses = level == levels.front() ? passes.size() : coarse_level_passes;
     for (std::size_t pi = 0; pi < npasses && !found; ++pi) {
       for (const Candidate& c : an.search(kJpegBlock / level, dk.template_freqs, passes[pi]))
         if ((found = verify(c, level))) break;

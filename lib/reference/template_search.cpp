@@ -175,12 +175,6 @@ TM_SIMD_CLONES void score_scale_row(const float* framed, int pw, int ph, const f
     out[it] = shared::coarse_cell_score(framed, pw, ph, rx + std::size_t(it) * nk, ry + std::size_t(it) * nk, nk, cxq, cyq, inv);
 }
 
-std::vector<Candidate> template_search(const Spectrum& spec, const std::vector<Vec2>& peaks,
-                                       const SearchPass& pass, int threads) {
-  const SearchGrid g = search_grid(spec.log.width, spec.log.height, peaks, pass);
-  return template_search(spec, max_pool(spec.log, g.q, pass.spread), peaks, pass, threads);
-}
-
 std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads) {
   const int keep = pass.verify;

@@ -84,10 +84,8 @@ Candidate finish_candidate(const Spectrum& spec, const std::vector<Vec2>& peaks,
 // coarse grid scores (search_grid gives q).
 Plane max_pool(const Plane& log, int q, int spread);
 
-// The pass.verify best candidates, best first.
-std::vector<Candidate> template_search(const Spectrum& s, const std::vector<Vec2>& peaks,
-                                       const SearchPass& pass, int threads);
-// The same on a pooled map made already (passes with the same q and spread share one).
+// The pass.verify best candidates, best first. `pooled` is max_pool(s.log, q, pass.spread) with
+// search_grid's q (passes with the same q and spread share one).
 std::vector<Candidate> template_search(const Spectrum& s, const Plane& pooled, const std::vector<Vec2>& peaks,
                                        const SearchPass& pass, int threads);
 

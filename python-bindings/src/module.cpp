@@ -107,6 +107,8 @@ std::vector<ImageView> views_of(const std::vector<AnyArray>& arrays, const char*
 }
 
 void bind_embedder(nb::module_& m) {
+  m.attr("default_strength") = EmbedParams{}.strength;
+  m.attr("default_mask_floor") = EmbedParams{}.mask_floor;
   nb::class_<Embedder>(m, "Embedder", "Low-level embedder: marks uint8/uint16 arrays in place.")
       .def("__init__",
            [](Embedder* self, const Key& key, double strength, double mask_floor, const std::string& backend,

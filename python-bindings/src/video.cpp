@@ -51,6 +51,9 @@ void check_host(const ImageView& v, const char* what) {
 }  // namespace
 
 void bind_video(nb::module_& m) {
+  m.attr("video_default_strength") = VideoEmbedParams{}.embed.strength;
+  m.attr("video_default_mask_floor") = VideoEmbedParams{}.embed.mask_floor;
+  m.attr("video_default_cell_scale") = VideoEmbedParams{}.cell_scale;
   nb::class_<FrameMarker>(m, "FrameMarker", "Marks the frames of one clip, in display order (video profile).")
       .def("__init__",
            [](FrameMarker* self, const Key& key, std::uint64_t payload, double strength, double mask_floor,

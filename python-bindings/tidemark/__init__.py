@@ -37,9 +37,12 @@ has_labels: bool = _ext.has_labels
 
 PayloadLike = Union[int, str, bytes]
 KeyLike = Union[Key, str, "os.PathLike[str]", None]
-_DEFAULT_STRENGTH = 0.62
-_VIDEO_DEFAULT_STRENGTH = 0.55
-_DEFAULT_FLOOR = 1.5
+# The library's own defaults (one place of truth: tidemark/params.hpp and video.hpp).
+_DEFAULT_STRENGTH: float = _ext.default_strength
+_DEFAULT_FLOOR: float = _ext.default_mask_floor
+_VIDEO_DEFAULT_STRENGTH: float = _ext.video_default_strength
+_VIDEO_DEFAULT_FLOOR: float = _ext.video_default_mask_floor
+_VIDEO_DEFAULT_CELL_SCALE: float = _ext.video_default_cell_scale
 
 
 def _key(key: KeyLike) -> Key:
@@ -178,7 +181,7 @@ class VideoMarker:
     """
 
     def __init__(self, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _VIDEO_DEFAULT_STRENGTH,
-                 mask_floor: float = 3.0, cell_scale: float = 4.0, follow_motion: bool = True,
+                 mask_floor: float = _VIDEO_DEFAULT_FLOOR, cell_scale: float = _VIDEO_DEFAULT_CELL_SCALE, follow_motion: bool = True,
                  threads: int = 0) -> None:
         self.key = _key(key)
         self._core = _ext.FrameMarker(self.key, _payload(payload), strength, mask_floor, cell_scale, follow_motion,
