@@ -6,6 +6,7 @@
 
 #include "analysis.hpp"
 #include "embed_cpu.hpp"
+#include "equaliser.hpp"
 
 namespace tidemark::detail {
 namespace {
@@ -115,12 +116,16 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
   best.z = -1e300;
   int tried = 0, extra_tests = 0;
   const auto levels = analysis_levels(width, height);
-  // Demodulates at the integer alignment; when that fails and the correlation peak says the tile
-  // sits between tile pixels (video marks follow motion by fractions of one), also at the
-  // sub-pixel alignment (one more CRC test).
+  // Demodulates at the integer alignment; when that fails, through the equaliser fitted to the
+  // sync chips (blurred, resampled or heavily compressed marks; one more CRC test); when both fail
+  // and the correlation peak says the tile sits between tile pixels (video marks follow motion by
+  // fractions of one), at the sub-pixel alignment (one more).
   auto demodulate_at = [&](const SyncResult& s) {
     Demodulated d = demodulate(dk.km, s.aligned);
-    if (d.crc_ok || (std::abs(s.fx) < 0.2 && std::abs(s.fy) < 0.2)) return d;
+    if (d.crc_ok) return d;
+    ++extra_tests;
+    if (Demodulated e = demodulate_equalised(dk.km, s.aligned); e.crc_ok) return e;
+    if (std::abs(s.fx) < 0.2 && std::abs(s.fy) < 0.2) return d;
     ++extra_tests;
     Demodulated f = demodulate(dk.km, shift_tile(s.oriented, s.dx + s.fx, s.dy + s.fy));
     return f.crc_ok ? f : d;

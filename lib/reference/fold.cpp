@@ -149,6 +149,10 @@ Demodulated demodulate(const KeyMaterial& km, const Plane& aligned) {
   const auto& pc = km.payload_cells();
   const auto& pn = km.payload_pn();
   for (int i = 0; i < tm1::kPayloadCells; ++i) soft[KeyMaterial::coded_bit_of(i)] += cells[pc[i]] * pn[i];
+  return decode_soft(std::move(soft));
+}
+
+Demodulated decode_soft(std::vector<float> soft) {
   double s2 = 0;
   for (float v : soft) s2 += double(v) * v;
   const float inv = static_cast<float>(1.0 / (std::sqrt(s2 / soft.size()) + 1e-12));

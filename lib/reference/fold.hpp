@@ -44,6 +44,9 @@ struct Demodulated {
   bool crc_ok = false;
   std::vector<float> soft;  // unit-RMS soft coded bits (> 0: bit 1), for combining frames
 };
+// Per-cell sums of the aligned tile times the chips' signs, gathered per coded bit, decoded.
 Demodulated demodulate(const KeyMaterial& km, const Plane& aligned);
+// Normalises soft coded bits (282, > 0: bit 1) to unit RMS; Viterbi decoding and the CRC.
+Demodulated decode_soft(std::vector<float> soft);
 
 }  // namespace tidemark::detail
