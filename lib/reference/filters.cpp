@@ -151,6 +151,14 @@ Plane erode(const Plane& in, int r, int threads) {
 
 namespace {
 
+// One output row of the sliding column mean, then the window moves down one row. Multiversioned
+// (simd.hpp): the running sums are doubles, four to an AVX2 register instead of two.
+TM_SIMD_CLONES void column_mean_step(double* __restrict acc, const float* __restrict enter, const float* __restrict leave,
+                                     float norm, int w, float* __restrict out) {
+  for (int x = 0; x < w; ++x) out[x] = static_cast<float>(acc[x]) * norm;
+  for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
+}
+
 // out(x, y) = norm * sum of in(x, row(t)) for t in [y - r, y + r], `row` mapping indices that fall
 // outside the plane (reflect or wrap): a sliding window per thread's row range, which adds the
 // entering row and drops the leaving one.
@@ -163,13 +171,7 @@ void sliding_column_mean(const Plane& in, Plane& out, int r, float norm, RowMap 
       const float* s = in.row(row(t));
       for (int x = 0; x < w; ++x) acc[x] += s[x];
     }
-    for (int y = y0; y < y1; ++y) {
-      float* d = out.row(y);
-      for (int x = 0; x < w; ++x) d[x] = static_cast<float>(acc[x]) * norm;
-      const float* enter = in.row(row(y + r + 1));
-      const float* leave = in.row(row(y - r));
-      for (int x = 0; x < w; ++x) acc[x] += double(enter[x]) - double(leave[x]);
-    }
+    for (int y = y0; y < y1; ++y) column_mean_step(acc.data(), in.row(row(y + r + 1)), in.row(row(y - r)), norm, w, out.row(y));
   });
 }
 

@@ -27,10 +27,17 @@ TM_HD float log1p_clipped(float x) {
   return p + 0.69314718f * e;
 }
 
-// Whitened magnitude of one bin: zero below the low cut (the host image dominates there),
-// else the magnitude over the local RMS of its neighbourhood.
+// Bins below the low cut (cycles/px) are zeroed: the host image dominates there.
+TM_HD bool below_low_cut(double fx, double fy, double low_cut) { return fx * fx + fy * fy < low_cut * low_cut; }
+
+// A bin's magnitude over the local RMS of its neighbourhood.
+TM_HD float over_background(float magnitude, float background_power) {
+  return magnitude / (sqrtf(background_power) + 1e-6f);
+}
+
+// Whitened magnitude of one bin.
 TM_HD float whitened(float magnitude, float background_power, double fx, double fy, double low_cut) {
-  return fx * fx + fy * fy < low_cut * low_cut ? 0.0f : magnitude / (sqrtf(background_power) + 1e-6f);
+  return below_low_cut(fx, fy, low_cut) ? 0.0f : over_background(magnitude, background_power);
 }
 
 }  // namespace tidemark::shared
