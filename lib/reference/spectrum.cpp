@@ -88,7 +88,7 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
 
 // One row of the whitened spectrum (`z`) and its log, with the per-bin formulas of the CUDA
 // kernel (shared::whitened, log1p_clipped), in simple passes that vectorise: the fused per-bin
-// loop did not (a fifth of an unmarked detection's spectrum time). Multiversioned (simd.hpp).
+// loop did not (9 % of an unmarked detection's instructions). Multiversioned (simd.hpp).
 TM_SIMD_CLONES void whiten_row(const float* mag, const float* background, const std::vector<int>& grid_columns,
                                bool grid_row, double fy, int W, float* z, float* log) {
   for (int x = 0; x < W; ++x) z[x] = shared::over_background(mag[x], background[x]);
