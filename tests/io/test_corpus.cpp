@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "io/image_file.hpp"
+#include "support/synthetic.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
 
@@ -52,6 +53,20 @@ TEST(Corpus, FaintMarkOnALargeRenderSurvivesAspectChange) {
     std::copy_n(src.begin() + std::size_t(sy) * w * c, std::size_t(w) * c, dst.begin() + std::size_t(y) * w * c);
   }
   const DetectResult r = Detector(Key::public_default()).detect(squeezed.view());
+  ASSERT_TRUE(r.payload) << "z=" << r.z;
+  EXPECT_EQ(*r.payload, payload);
+}
+
+// A quarter of the same render (half of each side, off-centre): the crop keeps the mark's scale,
+// which the spectrum locates only to about 1 %; the line search over nearby scales at the coarser
+// analysis level finds it.
+TEST(Corpus, FaintMarkOnALargeRenderSurvivesACropToAQuarter) {
+  const Payload payload{0x0102030405060708ULL};
+  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/gnome_licorice-d.webp");
+  Embedder(Key::public_default()).embed(f.image.view(), payload);
+  const int w = f.image.width() / 2, h = f.image.height() / 2;
+  const Image quarter = tidemark::testing::crop(f.image, (f.image.width() - w) * 3 / 10, (f.image.height() - h) * 6 / 10, w, h);
+  const DetectResult r = Detector(Key::public_default()).detect(quarter.view());
   ASSERT_TRUE(r.payload) << "z=" << r.z;
   EXPECT_EQ(*r.payload, payload);
 }
