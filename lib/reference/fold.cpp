@@ -41,12 +41,10 @@ using shared::to_fixed;
 TM_SIMD_CLONES void fold_row(const float* row, int width, std::uint64_t u, std::uint64_t v, std::uint64_t du,
                              std::uint64_t dv, bool nearest, float* sum, float* weight) {
   if (nearest) {
-    // shared::fold_nearest_bin(u, v) is the bin of (u, v) moved by half a tile pixel; moving the
-    // start instead of every sample gives the same bins (the wrap is modular) for fewer operations.
-    constexpr std::uint64_t half = shared::kFixedOne / 2;
-    u = fixed_add(u, half), v = fixed_add(v, half);
+    // shared::fold_nearest_bin with the half-pixel move made once for the row.
+    u = shared::nearest_origin(u), v = shared::nearest_origin(v);
     for (int x = 0; x < width; ++x) {
-      const int bin = shared::fixed_bin(v) * P + shared::fixed_bin(u);
+      const int bin = shared::fold_bin(u, v);
       sum[bin] += row[x];
       weight[bin] += 1.0f;
       u = fixed_add(u, du), v = fixed_add(v, dv);

@@ -40,10 +40,12 @@ TM_HD FoldSplat fold_splat(std::uint64_t u, std::uint64_t v) {
   return {{iv * P + iu, iv * P + iu1, iv1 * P + iu, iv1 * P + iu1},
           {(1 - wu) * (1 - wv), wu * (1 - wv), (1 - wu) * wv, wu * wv}};
 }
+// The tile pixel containing (u, v).
+TM_HD int fold_bin(std::uint64_t u, std::uint64_t v) { return fixed_bin(v) * kFoldTile + fixed_bin(u); }
+// A coordinate moved by half a tile pixel: the pixel containing the moved point is the one nearest
+// to the original. The wrap is modular, so a row can move its start once instead of every sample.
+TM_HD std::uint64_t nearest_origin(std::uint64_t t) { return fixed_add(t, kFixedOne / 2); }
 // The tile pixel nearest to (u, v).
-TM_HD int fold_nearest_bin(std::uint64_t u, std::uint64_t v) {
-  constexpr std::uint64_t half = kFixedOne / 2;
-  return fixed_bin(fixed_add(v, half)) * kFoldTile + fixed_bin(fixed_add(u, half));
-}
+TM_HD int fold_nearest_bin(std::uint64_t u, std::uint64_t v) { return fold_bin(nearest_origin(u), nearest_origin(v)); }
 
 }  // namespace tidemark::shared
