@@ -177,10 +177,13 @@ int robustness(const Options& o) {
 int false_positives(const Options& o) {
   const auto paths = list_images(o.images);
   std::vector<Image> sources;
+  std::vector<std::string> names;
   for (const auto& p : paths) {
     try {
       io::ImageFile f = io::load_image(p);
-      if (f.image.type() == SampleType::U8) sources.push_back(to_image(to_mat(f.image)));
+      if (f.image.type() != SampleType::U8) continue;
+      sources.push_back(to_image(to_mat(f.image)));
+      names.push_back(p.filename().string());
     } catch (const Error&) {
     }
   }
@@ -205,6 +208,11 @@ int false_positives(const Options& o) {
     }
     const DetectResult r = detector.detect(to_image(m).view());
     std::lock_guard lock(mu);
+    // The probes that come closest to a false claim, to look at.
+    if (r.z > kLikelyZ)
+      std::fprintf(stderr, "high z %.2f: probe %d, %s %dx%d, scale %.4f rotation %.1f aspect %.3f%s\n", r.z, i,
+                   names[i % sources.size()].c_str(), m.cols, m.rows, r.scale, r.rotation_deg, r.aspect,
+                   r.mirrored ? " mirrored" : "");
     zs.push_back(r.z);
     payloads += r.payload.has_value();
     present += r.z > kPresentZ;

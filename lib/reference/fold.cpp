@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <tuple>
+#include <utility>
 
 #include "../core/ecc.hpp"
 #include "tidemark/shared/fold_ops.hpp"
 #include "fft.hpp"
+#include "filters.hpp"
 #include "peak.hpp"
 #include "simd.hpp"
 #include "parallel.hpp"
@@ -86,13 +89,49 @@ Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest
   return out;
 }
 
-SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj) {
+namespace {
+
+// The folded tile's spectrum flattened: each bin divided by the RMS magnitude of the 3 x 3 bins
+// around it (wrap-around), that power floored by the tile's mean power; the mean removed.
+// Why: what a photo leaves in the fold is far from white noise. Periodic structure (courses of
+// bricks, text lines, fences) folds into a few strong bins, and blur or resampling leave the
+// chips only in some bands; the plain correlation listens mostly to the strongest bins. Flattened,
+// every band counts by its own noise. The floor keeps bands weaker than the average (where blur or
+// compression left nothing of the chips) from being lifted into the correlation; without it,
+// crops of a text page reached z 7.2 unmarked. Measured at the embedder's geometry on a 512 x 512
+// brick wall blurred with sigma 2: z 10.7 at the true offset instead of 3.7 at a wrong one, and
+// 15 % coded-bit errors in the per-cell sums instead of 29 %. A 7 x 7 neighbourhood, or dividing by
+// the power instead of its square root, gained less.
+std::vector<cfloat> flattened_spectrum(const Plane& folded) {
+  std::vector<cfloat> f = tile_fft(folded);
+  Plane power(P, P);
+  for (std::size_t k = 0; k < f.size(); ++k) power.px[k] = std::norm(f[k]);
+  const Plane local = box_mean_wrap(power, 1, 1);
+  double mean = 0;
+  for (float v : local.px) mean += v;
+  const float floor_power = static_cast<float>(mean / double(local.px.size())) + 1e-30f;
+  for (std::size_t k = 0; k < f.size(); ++k) f[k] *= 1.0f / std::sqrt(local.px[k] + floor_power);
+  f[0] = 0.0f;
+  return f;
+}
+
+Plane real_tile(std::vector<cfloat> spectrum) {
+  fft2d(spectrum, P, P, true, 1);
+  Plane t(P, P);
+  for (std::size_t k = 0; k < spectrum.size(); ++k) t.px[k] = spectrum[k].real() / float(P * P);
+  return t;
+}
+
+}  // namespace
+
+SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj, bool with_tiles) {
+  const std::vector<cfloat> flat = flattened_spectrum(folded);
   // The tile turned by 180 degrees, t((P - x) % P, (P - y) % P), has the conjugate spectrum of a
   // real t; both correlations are real, so they travel as the real and imaginary parts of one
   // inverse transform: one forward and one inverse FFT instead of four.
-  std::vector<cfloat> f = tile_fft(folded);
+  std::vector<cfloat> f(flat.size());
   for (std::size_t k = 0; k < f.size(); ++k) {
-    const cfloat upright = f[k] * sync_conj[k], turned = std::conj(f[k]) * sync_conj[k];
+    const cfloat upright = flat[k] * sync_conj[k], turned = std::conj(flat[k]) * sync_conj[k];
     f[k] = upright + cfloat(0.0f, 1.0f) * turned;
   }
   fft2d(f, P, P, true, 1);
@@ -116,15 +155,20 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
     auto at = [&](int x, int y) { return value(std::size_t((y + P) % P) * P + (x + P) % P); };
     best.fx = parabolic_peak_offset(at(best.dx - 1, best.dy), peak, at(best.dx + 1, best.dy));
     best.fy = parabolic_peak_offset(at(best.dx, best.dy - 1), peak, at(best.dx, best.dy + 1));
-    Plane t(P, P);
-    for (int yy = 0; yy < P; ++yy)
-      for (int x = 0; x < P; ++x) t.at(x, yy) = rot ? folded.at((P - x) % P, (P - yy) % P) : folded.at(x, yy);
     best.rotated180 = rot;
-    best.aligned = Plane(P, P);
-    for (int yy = 0; yy < P; ++yy)
-      for (int x = 0; x < P; ++x) best.aligned.at(x, yy) = t.at((x + best.dx) % P, (yy + best.dy) % P);
-    best.oriented = std::move(t);
   }
+  if (!with_tiles) return best;
+  // Both tiles turned and shifted so that the sync chips sit at their home cells.
+  auto align = [&](const Plane& tile) {
+    Plane t(P, P), a(P, P);
+    for (int yy = 0; yy < P; ++yy)
+      for (int x = 0; x < P; ++x) t.at(x, yy) = best.rotated180 ? tile.at((P - x) % P, (P - yy) % P) : tile.at(x, yy);
+    for (int yy = 0; yy < P; ++yy)
+      for (int x = 0; x < P; ++x) a.at(x, yy) = t.at((x + best.dx) % P, (yy + best.dy) % P);
+    return std::pair{std::move(t), std::move(a)};
+  };
+  std::tie(best.oriented, best.aligned) = align(real_tile(flat));
+  best.aligned_plain = align(folded).second;
   return best;
 }
 

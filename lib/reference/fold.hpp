@@ -29,15 +29,20 @@ struct SyncResult {
   double z = 0;
   int dx = 0, dy = 0;
   bool rotated180 = false;
-  Plane aligned;  // folded tile shifted (and rotated) so that sync chips sit at their home cells
-  // Sub-pixel part of the translation (parabolic fit of the correlation peak), and the folded
+  Plane aligned;        // flattened tile shifted (and rotated) so that sync chips sit at their home cells
+  Plane aligned_plain;  // the same for the folded tile as it came
+  // Sub-pixel part of the translation (parabolic fit of the correlation peak), and the flattened
   // tile after the rotation only: video marks move by fractions of a tile pixel.
   double fx = 0, fy = 0;
   Plane oriented;
 };
 // The folded tile shifted by (sx, sy) tile pixels with bilinear interpolation and wrap-around.
 Plane shift_tile(const Plane& tile, double sx, double sy);
-SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj);
+// Correlates the folded tile, its spectrum flattened (each bin over the RMS of its neighbours),
+// with the sync chips in both orientations. `with_tiles`: also fill `aligned` and `oriented` with
+// the flattened tile (one more inverse FFT; screening needs only the z-score), `aligned_plain`
+// with the folded one.
+SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<float>>& sync_conj, bool with_tiles = true);
 
 struct Demodulated {
   std::uint64_t user_bits = 0;

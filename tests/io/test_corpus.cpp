@@ -99,3 +99,14 @@ TEST(Corpus, BlurredSmallPaintingDecodesThroughTheEqualiser) {
   ASSERT_TRUE(r.payload) << "z=" << r.z;
   EXPECT_EQ(*r.payload, payload);
 }
+
+// Blur sigma 2 on a 512 x 512 grey brick wall: the courses of bricks fold into a few strong bins
+// that drown the blurred chips in the plain correlation; the flattened fold synchronises.
+TEST(Corpus, BlurredBrickWallSynchronisesThroughTheFlattenedFold) {
+  const Payload payload{0xB121C4B121C40001ULL};
+  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/skimage_brick_gray_512x512.png");
+  Embedder(Key::public_default()).embed(f.image.view(), payload);
+  const DetectResult r = Detector(Key::public_default()).detect(gaussian_blur(f.image, 2.0f).view());
+  ASSERT_TRUE(r.payload) << "z=" << r.z;
+  EXPECT_EQ(*r.payload, payload);
+}
