@@ -141,6 +141,7 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
 
   best.z = -1e300;
   int tried = 0, extra_tests = 0;
+  int payload_crc_tests = 1;  // list paths checked before the reported payload's CRC matched
   const auto levels = analysis_levels(width, height);
   // Demodulates the flattened tile at the integer alignment by per-cell sums, then through the
   // equaliser fitted to the sync chips (blurred, resampled or heavily compressed marks); then the
@@ -149,17 +150,20 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
   // the tile sits between tile pixels (video marks follow motion by fractions of one), the
   // flattened tile at the sub-pixel alignment. Each try after the first is one more CRC test.
   auto demodulate_at = [&](const SyncResult& s) {
-    const Demodulated first = demodulate(dk.km, s.aligned);
+    // Below the payload's z a decode cannot be reported: the most likely path alone is enough
+    // for the soft bits and the bits shown.
+    const int paths = s.z > kPayloadZ ? kListPaths : 1;
+    const Demodulated first = demodulate(dk.km, s.aligned, paths);
     if (first.crc_ok) return first;
     auto another = [&](Demodulated d) {
       ++extra_tests;
       return d;
     };
-    if (Demodulated d = another(demodulate_equalised(dk.km, s.aligned)); d.crc_ok) return d;
-    if (Demodulated d = another(demodulate(dk.km, s.aligned_plain)); d.crc_ok) return d;
-    if (Demodulated d = another(demodulate_equalised(dk.km, s.aligned_plain)); d.crc_ok) return d;
+    if (Demodulated d = another(demodulate_equalised(dk.km, s.aligned, paths)); d.crc_ok) return d;
+    if (Demodulated d = another(demodulate(dk.km, s.aligned_plain, paths)); d.crc_ok) return d;
+    if (Demodulated d = another(demodulate_equalised(dk.km, s.aligned_plain, paths)); d.crc_ok) return d;
     if (std::abs(s.fx) < 0.2 && std::abs(s.fy) < 0.2) return first;
-    Demodulated d = another(demodulate(dk.km, shift_tile(s.oriented, s.dx + s.fx, s.dy + s.fy)));
+    Demodulated d = another(demodulate(dk.km, shift_tile(s.oriented, s.dx + s.fx, s.dy + s.fy), paths));
     return d.crc_ok ? d : first;
   };
   // Folds, syncs and decodes one geometry hypothesis; true when it yields a payload.
@@ -204,7 +208,7 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
       best.decoded_bits = Payload{dem.user_bits};
       best.soft_bits = std::move(dem.soft);
       describe(best, c, level);
-      if (payload_ok) best.payload = Payload{dem.user_bits};
+      if (payload_ok) best.payload = Payload{dem.user_bits}, payload_crc_tests = dem.crc_tests;
     }
     return payload_ok;
   };
@@ -241,7 +245,8 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
   best.candidates_tried = tried;
   const double tests = 2.0 * tm1::kTile * tm1::kTile * std::max(tried + extra_tests, 1);
   best.p_value = false_alarm_probability(best.z, tests);
-  if (best.payload) best.p_value *= std::ldexp(1.0, -tm1::kCrcBits);  // the CRC must match as well
+  // The CRC must match as well, on one of the paths the list decoder checked.
+  if (best.payload) best.p_value *= std::ldexp(1.0, -tm1::kCrcBits) * payload_crc_tests;
   best.detected = best.payload.has_value() || best.z > kPresentZ;
   best.verdict = best.detected ? Verdict::Detected : (best.z > kLikelyZ ? Verdict::Likely : Verdict::NotDetected);
   return best;

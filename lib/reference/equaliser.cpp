@@ -54,7 +54,7 @@ std::vector<double> solve_symmetric_positive(std::vector<double> a, std::vector<
   return b;
 }
 
-Demodulated demodulate_equalised(const KeyMaterial& km, const Plane& aligned) {
+Demodulated demodulate_equalised(const KeyMaterial& km, const Plane& aligned, int list_paths) {
   // Normal equations of min sum over sync cells (filter . window - chip)^2.
   std::vector<double> normal(kTaps * kTaps, 0.0), target(kTaps, 0.0);
   const auto& sync_cells = km.sync_cells();
@@ -83,7 +83,7 @@ Demodulated demodulate_equalised(const KeyMaterial& km, const Plane& aligned) {
     for (int k = 0; k < kTaps; ++k) chip += filter[k] * w[k];
     soft[KeyMaterial::coded_bit_of(i)] += static_cast<float>(chip) * payload_pn[i];
   }
-  return decode_soft(std::move(soft));
+  return decode_soft(std::move(soft), list_paths);
 }
 
 }  // namespace tidemark::detail

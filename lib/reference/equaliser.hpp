@@ -15,7 +15,7 @@ namespace tidemark::detail {
 // the corpus: 6 decodes more blurred and rescaled images than 4; 3 loses most of the gain.
 inline constexpr int kEqualiserWindow = 6;
 
-Demodulated demodulate_equalised(const KeyMaterial& km, const Plane& aligned);
+Demodulated demodulate_equalised(const KeyMaterial& km, const Plane& aligned, int list_paths = kListPaths);
 
 // Solves a x = b for a symmetric positive definite n x n matrix `a` (row-major), by Cholesky.
 std::vector<double> solve_symmetric_positive(std::vector<double> a, std::vector<double> b, int n);

@@ -187,7 +187,7 @@ Plane shift_tile(const Plane& t, double sx, double sy) {
   return out;
 }
 
-Demodulated demodulate(const KeyMaterial& km, const Plane& aligned) {
+Demodulated demodulate(const KeyMaterial& km, const Plane& aligned, int list_paths) {
   std::vector<float> cells(tm1::kCells * tm1::kCells, 0.0f);
   for (int yy = 0; yy < P; ++yy)
     for (int x = 0; x < P; ++x) cells[(yy / tm1::kCellPx) * tm1::kCells + x / tm1::kCellPx] += aligned.at(x, yy);
@@ -195,16 +195,16 @@ Demodulated demodulate(const KeyMaterial& km, const Plane& aligned) {
   const auto& pc = km.payload_cells();
   const auto& pn = km.payload_pn();
   for (int i = 0; i < tm1::kPayloadCells; ++i) soft[KeyMaterial::coded_bit_of(i)] += cells[pc[i]] * pn[i];
-  return decode_soft(std::move(soft));
+  return decode_soft(std::move(soft), list_paths);
 }
 
-Demodulated decode_soft(std::vector<float> soft) {
+Demodulated decode_soft(std::vector<float> soft, int list_paths) {
   double s2 = 0;
   for (float v : soft) s2 += double(v) * v;
   const float inv = static_cast<float>(1.0 / (std::sqrt(s2 / soft.size()) + 1e-12));
   for (float& v : soft) v *= inv;
-  const auto d = decode_payload(soft);
-  return {d.user_bits, d.crc_ok, std::move(soft)};
+  const auto d = decode_payload(soft, list_paths);
+  return {d.user_bits, d.crc_ok, d.crc_tests, std::move(soft)};
 }
 
 }  // namespace tidemark::detail

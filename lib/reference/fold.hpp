@@ -47,11 +47,13 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
 struct Demodulated {
   std::uint64_t user_bits = 0;
   bool crc_ok = false;
+  int crc_tests = 1;        // decoder paths whose CRC was checked (ecc.hpp)
   std::vector<float> soft;  // unit-RMS soft coded bits (> 0: bit 1), for combining frames
 };
-// Per-cell sums of the aligned tile times the chips' signs, gathered per coded bit, decoded.
-Demodulated demodulate(const KeyMaterial& km, const Plane& aligned);
-// Normalises soft coded bits (282, > 0: bit 1) to unit RMS; Viterbi decoding and the CRC.
-Demodulated decode_soft(std::vector<float> soft);
+// Per-cell sums of the aligned tile times the chips' signs, gathered per coded bit, decoded with
+// up to `list_paths` decoder paths checked against the CRC (ecc.hpp).
+Demodulated demodulate(const KeyMaterial& km, const Plane& aligned, int list_paths = kListPaths);
+// Normalises soft coded bits (282, > 0: bit 1) to unit RMS; list Viterbi decoding and the CRC.
+Demodulated decode_soft(std::vector<float> soft, int list_paths = kListPaths);
 
 }  // namespace tidemark::detail

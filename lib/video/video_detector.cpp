@@ -175,9 +175,10 @@ VideoDetectReport VideoDetector::finish() const {
       // Any of the analysed frames could have produced the best one by chance.
       seg.p_value = std::min(1.0, best_p * n_frames);
     } else if (run.payload) {
-      // Only the CRC-24 vouches for a combined decode, once per stretch tried.
+      // Only the CRC-24 vouches for a combined decode, once per stretch tried and list path
+      // checked (at most kListPaths each).
       seg.combined = true;
-      seg.p_value = std::min(1.0, std::ldexp(1.0, -tm1::kCrcBits) * std::max(combined_tests, 1));
+      seg.p_value = std::min(1.0, std::ldexp(1.0, -tm1::kCrcBits) * detail::kListPaths * std::max(combined_tests, 1));
     }
     report.segments.push_back(seg);
   }

@@ -32,7 +32,8 @@ struct DetectResult {
   std::vector<float> soft_bits;
 };
 
-// Soft Viterbi + CRC over summed soft coded bits; the payload when the CRC passes.
+// List Viterbi + CRC over summed soft coded bits: the payload when the CRC passes on one of the 64
+// most likely paths (a chance of at most 64 x 2^-24 for bits that carry no mark).
 std::optional<Payload> decode_soft_bits(std::span<const float> soft_bits);
 
 class Detector {
