@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "io/image_file.hpp"
 #include "reference/filters.hpp"
@@ -38,24 +40,37 @@ TEST(Corpus, MarkSurvivesJpeg75OnEveryPhoto) {
   EXPECT_GE(images, 12);
 }
 
+namespace {
+// A corpus image marked with `payload` under the public key.
+Image marked_corpus_image(const std::string& name, const Payload& payload) {
+  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/" + name);
+  Embedder(Key::public_default()).embed(f.image.view(), payload);
+  return std::move(f.image);
+}
+
+// Detection under the public key reports exactly `payload`.
+void expect_payload(const Image& image, const Payload& payload) {
+  const DetectResult r = Detector(Key::public_default()).detect(image.view());
+  ASSERT_TRUE(r.payload) << "z=" << r.z;
+  EXPECT_EQ(*r.payload, payload);
+}
+}  // namespace
+
 // A 16 MP render of flat, periodic surfaces carries a mark too faint in the spectrum for the
 // rotation search after a crop or an aspect change; the axis-aligned pass finds it.
 TEST(Corpus, FaintMarkOnALargeRenderSurvivesAspectChange) {
   const Payload payload{0x0102030405060708ULL};
-  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/gnome_licorice-d.webp");
-  Embedder(Key::public_default()).embed(f.image.view(), payload);
+  const Image image = marked_corpus_image("gnome_licorice-d.webp", payload);
   // Aspect 0.8: every fourth row of five kept (nearest), as a careless resize does.
-  const int w = f.image.width(), h = f.image.height() * 4 / 5, c = f.image.channels();
+  const int w = image.width(), h = image.height() * 4 / 5, c = image.channels();
   Image squeezed(w, h, c, SampleType::U8);
-  const auto& src = f.image.bytes();
+  const auto& src = image.bytes();
   auto& dst = squeezed.bytes();
   for (int y = 0; y < h; ++y) {
     const int sy = static_cast<int>((y + 0.5) * 5 / 4);
     std::copy_n(src.begin() + std::size_t(sy) * w * c, std::size_t(w) * c, dst.begin() + std::size_t(y) * w * c);
   }
-  const DetectResult r = Detector(Key::public_default()).detect(squeezed.view());
-  ASSERT_TRUE(r.payload) << "z=" << r.z;
-  EXPECT_EQ(*r.payload, payload);
+  expect_payload(squeezed, payload);
 }
 
 // A quarter of the same render (half of each side, off-centre): the crop keeps the mark's scale,
@@ -63,13 +78,9 @@ TEST(Corpus, FaintMarkOnALargeRenderSurvivesAspectChange) {
 // analysis level finds it.
 TEST(Corpus, FaintMarkOnALargeRenderSurvivesACropToAQuarter) {
   const Payload payload{0x0102030405060708ULL};
-  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/gnome_licorice-d.webp");
-  Embedder(Key::public_default()).embed(f.image.view(), payload);
-  const int w = f.image.width() / 2, h = f.image.height() / 2;
-  const Image quarter = tidemark::testing::crop(f.image, (f.image.width() - w) * 3 / 10, (f.image.height() - h) * 6 / 10, w, h);
-  const DetectResult r = Detector(Key::public_default()).detect(quarter.view());
-  ASSERT_TRUE(r.payload) << "z=" << r.z;
-  EXPECT_EQ(*r.payload, payload);
+  const Image image = marked_corpus_image("gnome_licorice-d.webp", payload);
+  const int w = image.width() / 2, h = image.height() / 2;
+  expect_payload(tidemark::testing::crop(image, (image.width() - w) * 3 / 10, (image.height() - h) * 6 / 10, w, h), payload);
 }
 
 namespace {
@@ -93,20 +104,12 @@ Image gaussian_blur(const Image& in, float sigma) {
 // demodulation loses the payload and the equaliser fitted to the sync chips recovers it.
 TEST(Corpus, BlurredSmallPaintingDecodesThroughTheEqualiser) {
   const Payload payload{0x5EED5EED12345678ULL};
-  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/opencv_starry_night_752x600.jpg");
-  Embedder(Key::public_default()).embed(f.image.view(), payload);
-  const DetectResult r = Detector(Key::public_default()).detect(gaussian_blur(f.image, 2.0f).view());
-  ASSERT_TRUE(r.payload) << "z=" << r.z;
-  EXPECT_EQ(*r.payload, payload);
+  expect_payload(gaussian_blur(marked_corpus_image("opencv_starry_night_752x600.jpg", payload), 2.0f), payload);
 }
 
 // Blur sigma 2 on a 512 x 512 grey brick wall: the courses of bricks fold into a few strong bins
 // that drown the blurred chips in the plain correlation; the flattened fold synchronises.
 TEST(Corpus, BlurredBrickWallSynchronisesThroughTheFlattenedFold) {
   const Payload payload{0xB121C4B121C40001ULL};
-  io::ImageFile f = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/skimage_brick_gray_512x512.png");
-  Embedder(Key::public_default()).embed(f.image.view(), payload);
-  const DetectResult r = Detector(Key::public_default()).detect(gaussian_blur(f.image, 2.0f).view());
-  ASSERT_TRUE(r.payload) << "z=" << r.z;
-  EXPECT_EQ(*r.payload, payload);
+  expect_payload(gaussian_blur(marked_corpus_image("skimage_brick_gray_512x512.png", payload), 2.0f), payload);
 }
