@@ -1,6 +1,7 @@
 #include "fold.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
@@ -135,19 +136,33 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
     f[k] = upright + cfloat(0.0f, 1.0f) * turned;
   }
   fft2d(f, P, P, true, 1);
+  // The peak is the surface's maximum; its z is taken against the mean and deviation of its parity
+  // class of shifts (dx mod 2, dy mod 2) alone. Why: the sync chips are constant on 2 x 2 cells,
+  // and so is any mark's tile. A mark made with another key, folded at the same scale, lines its
+  // cells up with ours at one parity of the shift and only half or a quarter at the others, so
+  // that class alone swings wider; one deviation for the whole surface under-normalised it.
+  // Measured on 300 clean foreign-key tiles under the public key: maximum z 8.14 (15 above 7) with
+  // one deviation, 5.39 by class. The location stays the surface's maximum: a blurred true peak
+  // spreads into the neighbouring classes, and scoring each class alone could pick a neighbour.
+  constexpr int C = tm1::kCellPx;
   SyncResult best;
   best.z = -1e300;
   for (bool rot : {false, true}) {
     auto value = [&](std::size_t k) { return double(rot ? f[k].imag() : f[k].real()); };
-    double sum = 0, sum2 = 0, peak = -1e300;
+    std::array<double, C * C> sum{}, sum2{};
+    double peak = -1e300;
     int arg = 0;
-    for (std::size_t k = 0; k < f.size(); ++k) {
-      const double v = value(k);
-      sum += v, sum2 += v * v;
-      if (v > peak) peak = v, arg = static_cast<int>(k);
-    }
-    const double n = double(f.size()), mean = sum / n, sd = std::sqrt(std::max(sum2 / n - mean * mean, 1e-30));
-    const double z = (peak - mean) / sd;
+    for (int y = 0; y < P; ++y)
+      for (int x = 0; x < P; ++x) {
+        const std::size_t k = std::size_t(y) * P + x;
+        const double v = value(k);
+        const int c = (y % C) * C + x % C;
+        sum[c] += v, sum2[c] += v * v;
+        if (v > peak) peak = v, arg = static_cast<int>(k);
+      }
+    const int c = (arg / P % C) * C + arg % P % C;
+    const double n = double(f.size()) / (C * C), mean = sum[c] / n;
+    const double z = (peak - mean) / std::sqrt(std::max(sum2[c] / n - mean * mean, 1e-30));
     if (z <= best.z) continue;
     best.z = z;
     best.dx = arg % P;
