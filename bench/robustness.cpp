@@ -2,6 +2,9 @@
 // exact 64-bit recovery and bit accuracy per attack and size class, with PSNR and SSIM of the
 // marked images; or (--false-positives N) detects on N unmarked images and crops and reports
 // the z distribution and any false payloads. Table on stdout, JSON with --json FILE.
+// --trials N marks each image N times: the first with its own content-derived tile offset, the
+// others with other offsets and payloads (offset seeds), so that a cell does not rest on one draw
+// of the offset per image.
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -33,6 +36,7 @@ struct Options {
   std::string json;
   std::string only;
   int false_positives = 0;
+  int trials = 1;
   int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   double strength = EmbedParams{}.strength;
 };
@@ -105,25 +109,28 @@ int robustness(const Options& o) {
   ep.threads = 1;
   DetectParams dp;
   dp.threads = 1;
-  const Embedder embedder(Key::public_default(), ep, Backend::Cpu);
   const Detector detector(Key::public_default(), dp, Backend::Cpu);
   std::mutex mu;
   std::map<std::string, std::map<std::string, Tally>> table;  // attack -> class -> tally
   std::vector<double> psnrs, ssims;
-  run_parallel(static_cast<int>(paths.size()), o.workers, [&](int i) {
+  const int jobs = static_cast<int>(paths.size()) * o.trials;
+  run_parallel(jobs, o.workers, [&](int job) {
+    const int i = job / o.trials, trial = job % o.trials;
     io::ImageFile f;
     try {
       f = io::load_image(paths[i]);
     } catch (const Error& e) {
-      std::fprintf(stderr, "skip %s\n", e.what());
+      if (trial == 0) std::fprintf(stderr, "skip %s\n", e.what());
       return;
     }
     if (f.image.type() != SampleType::U8 || f.image.width() < 128 || f.image.height() < 128) return;
-    std::mt19937_64 rng(1000 + i);
+    std::mt19937_64 rng(1000 + i + 7919ULL * trial);
     const Payload payload{rng()};
+    EmbedParams trial_params = ep;
+    if (trial > 0) trial_params.offset_seed = static_cast<std::uint32_t>(1000 * trial + i);
     const cv::Mat original = to_mat(f.image);
     Image base = to_image(original);
-    embedder.embed(base.view(), payload);
+    Embedder(Key::public_default(), trial_params, Backend::Cpu).embed(base.view(), payload);
     const cv::Mat marked = to_mat(base);
     const double q = psnr(original, marked), s = ssim_luma(original, marked);
     const double mp = original.cols * double(original.rows) / 1e6;
@@ -136,8 +143,8 @@ int robustness(const Options& o) {
       const int bits = 64 - std::popcount(r.decoded_bits.value ^ payload.value);
       std::lock_guard lock(mu);
       if (!exact)
-        std::fprintf(stderr, "miss: %s (%.2f MP) after %s: z %.2f, %d/64 bits\n", paths[i].filename().c_str(), mp,
-                     a.name.c_str(), r.z, bits);
+        std::fprintf(stderr, "miss: %s (%.2f MP, trial %d) after %s: z %.2f, %d/64 bits\n", paths[i].filename().c_str(),
+                     mp, trial, a.name.c_str(), r.z, bits);
       for (const char* cls : {size_class(mp), "all"}) {
         Tally& t = table[a.name][cls];
         ++t.n, t.exact += exact, t.bits += bits / 64.0;
@@ -145,12 +152,12 @@ int robustness(const Options& o) {
     }
     std::lock_guard lock(mu);
     psnrs.push_back(q), ssims.push_back(s);
-    std::fprintf(stderr, "%-45s %5.2f MP  PSNR %.1f dB  SSIM %.4f\n", paths[i].filename().c_str(), mp, q, s);
+    std::fprintf(stderr, "%-45s %5.2f MP  trial %d  PSNR %.1f dB  SSIM %.4f\n", paths[i].filename().c_str(), mp, trial, q, s);
   });
 
   auto mean = [](const std::vector<double>& v) { double s = 0; for (double x : v) s += x; return v.empty() ? 0 : s / v.size(); };
-  std::printf("images: %zu, strength %.2f, mean PSNR %.2f dB (min %.2f), mean SSIM(Y) %.4f\n\n", psnrs.size(), o.strength,
-              mean(psnrs), psnrs.empty() ? 0 : *std::min_element(psnrs.begin(), psnrs.end()), mean(ssims));
+  std::printf("images: %zu, trials per image: %d, strength %.2f, mean PSNR %.2f dB (min %.2f), mean SSIM(Y) %.4f\n\n",
+              psnrs.size() / o.trials, o.trials, o.strength, mean(psnrs), psnrs.empty() ? 0 : *std::min_element(psnrs.begin(), psnrs.end()), mean(ssims));
   std::printf("| attack | group | exact >=0.5MP | exact 0.2-0.5MP | exact <0.2MP | bit accuracy (all) |\n|---|---|---|---|---|---|\n");
   std::string json = "{\"mean_psnr\":" + std::to_string(mean(psnrs)) + ",\"mean_ssim\":" + std::to_string(mean(ssims)) + ",\"attacks\":[";
   bool first = true;
@@ -245,10 +252,11 @@ int main(int argc, char** argv) {
     else if (a == "--workers") o.workers = std::stoi(next());
     else if (a == "--strength") o.strength = std::stod(next());
     else if (a == "--false-positives") o.false_positives = std::stoi(next());
+    else if (a == "--trials") o.trials = std::max(1, std::stoi(next()));
     else {
       std::fprintf(stderr,
                    "usage: robustness [--images DIR] [--json FILE] [--only ATTACK] [--workers N] [--strength S]\n"
-                   "                  [--false-positives N]\n");
+                   "                  [--trials N] [--false-positives N]\n");
       return 2;
     }
   }

@@ -113,3 +113,30 @@ TEST(Corpus, BlurredBrickWallSynchronisesThroughTheFlattenedFold) {
   const Payload payload{0xB121C4B121C40001ULL};
   expect_payload(gaussian_blur(marked_corpus_image("skimage_brick_gray_512x512.png", payload), 2.0f), payload);
 }
+
+// JPEG 30 on a flat 500 x 500 logo, whose mark sits mostly at the flat-area floor. With the tile
+// offset a whole number of cells, each 2 x 2 cell lies inside one JPEG 8 x 8 block, where its
+// pattern keeps its energy out of the coefficients JPEG quantises hardest; offset by one pixel on
+// both axes, cells straddle block edges and the payload is mostly lost.
+TEST(Corpus, FlatLogoSurvivesJpeg30WithCellsInsideJpegBlocks) {
+  io::ImageFile rgba = io::load_image(std::string(TIDEMARK_CORPUS) + "/images/skimage_logo_rgba_500x500.png");
+  ASSERT_EQ(rgba.image.channels(), 4);
+  const int w = rgba.image.width(), h = rgba.image.height();
+  auto decoded_after_jpeg30 = [&](int ox, int oy) {
+    io::ImageFile rgb{Image(w, h, 3, SampleType::U8)};
+    for (std::size_t i = 0; i < std::size_t(w) * h; ++i)
+      std::copy_n(rgba.image.bytes().begin() + 4 * i, 3, rgb.image.bytes().begin() + 3 * i);
+    const Payload payload{0xF1A7F1A7F1A70000ULL + std::uint64_t(ox) * 131 + oy};
+    Embedder(Key::public_default()).embed_at(rgb.image.view(), payload, {1.0, double(ox), double(oy)});
+    const io::ImageFile jpeg = io::decode_image(io::encode_jpeg(rgb, 30, "x.jpg"), "x.jpg");
+    const DetectResult r = Detector(Key::public_default()).detect(jpeg.image.view());
+    return r.payload && *r.payload == payload;
+  };
+  int whole_cells = 0, straddling = 0;
+  for (const auto& [ox, oy] : {std::pair{2, 10}, {64, 38}, {100, 126}, {46, 80}}) {
+    whole_cells += decoded_after_jpeg30(ox, oy);
+    straddling += decoded_after_jpeg30(ox + 1, oy + 1);
+  }
+  EXPECT_EQ(whole_cells, 4);
+  EXPECT_LE(straddling, 2);
+}

@@ -65,6 +65,17 @@ TEST(RoundTrip, OffsetVariesWithContentButIsReproducible) {
   EXPECT_TRUE(ra.offset_x != rb.offset_x || ra.offset_y != rb.offset_y);
 }
 
+// Offsets are whole 2 x 2 cells, so that at tile scale 1 no cell straddles a JPEG block edge.
+TEST(RoundTrip, OffsetsAreWholeCells) {
+  Embedder e(Key::public_default());
+  for (std::uint32_t seed = 10; seed < 30; ++seed) {
+    Image img = natural_image(300, 260, 3, seed);
+    const EmbedReport r = e.embed(img.view(), kPayload);
+    EXPECT_EQ(r.offset_x % tm1::kCellPx, 0) << "seed " << seed;
+    EXPECT_EQ(r.offset_y % tm1::kCellPx, 0) << "seed " << seed;
+  }
+}
+
 TEST(RoundTrip, QualityAtDefaultStrength) {
   Image img = natural_image(640, 480, 3, 6);
   const Image before = img;

@@ -23,10 +23,18 @@ TM_HD std::uint64_t offset_sample_hash(SipKey key, int width, int height, int i,
 }
 
 // Final mixing of the XOR of all sample hashes into offsets in [0, period).
+// The offset is a whole number of 2 x 2 cells (even tile pixels). Why: at tile scale 1 (images up
+// to 720 pixels on the short side) every cell then lies inside one JPEG 8 x 8 block and one 4:2:0
+// chroma sample, and the cell pattern of a block is a 4 x 4 grid of flat squares whose DCT energy
+// sits away from the coefficients JPEG quantises hardest. Measured on a flat 500 x 500 logo after
+// JPEG 30, 12 random offsets each: coded-bit errors 13-19 % with even offsets (12 of 12 decode),
+// 19-34 % odd in x (9 of 12), 24-52 % odd in both (1 of 12). 64 x 64 offsets stay for the
+// per-image variety.
 TM_HD void offset_from_hash(SipKey key, std::uint64_t combined, int period, int& ox, int& oy) {
+  constexpr int kStep = 2;  // tile pixels per cell side (tm1::kCellPx)
   const std::uint64_t h = siphash_2words(key, 0x7469646566666f73ULL, combined);
-  ox = static_cast<int>(h % period);
-  oy = static_cast<int>((h >> 32) % period);
+  ox = kStep * static_cast<int>(h % (period / kStep));
+  oy = kStep * static_cast<int>((h >> 32) % (period / kStep));
 }
 
 // Offset chosen by the user's seed instead of the content.
