@@ -63,14 +63,15 @@ Affine refine_on_fold(LevelAnalysis& an, bool wide, const Affine& start, const D
 }  // from here on the residual's high-pass is widened to sigma 2
 
 // The candidate at scales (1 +- k kLineStep) x its own, k = 1..kLineSteps, rotation and aspect
-// kept, and when its aspect is not 1, at aspect 1 and k = 0..kLineSteps as well: the one whose
-// nearest-pixel fold synchronises best, with that z. Why aspect 1: a crop keeps the aspect, and a
-// faint template places the scale better than the aspect (a quarter of a 16 MP render: the true
-// scale within 0.8 % but aspect 0.73; at aspect 1 the fold reached z 14).
-std::pair<Candidate, double> scale_line_search(LevelAnalysis& an, const Candidate& c, const DetectKey& dk, int& tried) {
+// kept, and with `aspect_one`, when its aspect is not 1, at aspect 1 and k = 0..kLineSteps as
+// well: the one whose nearest-pixel fold synchronises best, with that z. Why aspect 1: a crop keeps
+// the aspect, and a faint template places the scale better than the aspect (a quarter of a 16 MP
+// render: the true scale within 0.8 % but aspect 0.73; at aspect 1 the fold reached z 14).
+std::pair<Candidate, double> scale_line_search(LevelAnalysis& an, const Candidate& c, const DetectKey& dk, int& tried,
+                                               bool aspect_one) {
   std::pair<Candidate, double> best{c, -1e300};
   std::vector<double> aspects{c.aspect};
-  if (c.aspect != 1.0) aspects.push_back(1.0);
+  if (aspect_one && c.aspect != 1.0) aspects.push_back(1.0);
   for (double aspect : aspects)
     for (int k = -kLineSteps; k <= kLineSteps; ++k) {
       if (k == 0 && aspect == c.aspect) continue;
@@ -239,16 +240,19 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
     const std::size_t npasses = level == levels.front() ? passes.size() : coarse_level_passes;
     for (std::size_t pi = 0; pi < npasses && !found; ++pi) {
       SearchPass pass = passes[pi];
-      // At the coarser level (crops of large images, faint templates) the axis-aligned pass
-      // verifies two candidates, each with its scale line: the faint template of a quarter of a
-      // 16 MP render ranked the true scale second. Folds there cost a quarter of the first level's.
-      if (pass.axis_aligned && level != levels.front()) pass.verify = kCoarseAxisCandidates;
+      // On images analysed at a downscale already (short side >= 1440: large renders and their
+      // crops, whose flat areas leave a faint template), the coarser level's axis-aligned pass
+      // verifies two candidates, each with its scale line at aspect 1 too: the faint template of
+      // a quarter of a 16 MP render ranked the true scale second. Not below: on 1080p those folds
+      // cost 20 % of an unmarked image's detection.
+      const bool faint_crop_search = pass.axis_aligned && level != levels.front() && levels.front() > 1;
+      if (faint_crop_search) pass.verify = kCoarseAxisCandidates;
       for (const Candidate& c : an.search(kJpegBlock / level, dk.template_freqs, pass)) {
         if ((found = verify(c, level))) break;
         // The coarser level analyses crops of large images, where the spectrum places the
         // axis-aligned candidate too coarsely for the fold: try nearby scales.
         if (passes[pi].axis_aligned && level != levels.front()) {
-          const auto [nearby, z] = scale_line_search(an, c, dk, tried);
+          const auto [nearby, z] = scale_line_search(an, c, dk, tried, faint_crop_search);
           if (z >= kLineZ && (found = verify(nearby, level))) break;
         }
       }
