@@ -212,7 +212,8 @@ class CudaAnalysis final : public detail::LevelAnalysis {
       if (a.score != b.score) return a.score > b.score;
       return std::tie(a.combo, a.is, a.it) < std::tie(b.combo, b.is, b.it);
     });
-    if (hits.size() > std::size_t(detail::kCoarseKeep)) hits.resize(detail::kCoarseKeep);
+    const std::size_t maxima = detail::coarse_keep(W_, H_);
+    if (hits.size() > maxima) hits.resize(maxima);
     if (hits.empty()) return {};
     // Fine stage, one block per coarse maximum.
     std::vector<kernels::FineStart> starts;

@@ -244,7 +244,8 @@ std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, co
     }
   }
   std::sort(coarse.begin(), coarse.end(), [](const Coarse& a, const Coarse& b) { return a.score > b.score; });
-  if (coarse.size() > std::size_t(kCoarseKeep)) coarse.resize(kCoarseKeep);
+  const std::size_t maxima = coarse_keep(W, H);
+  if (coarse.size() > maxima) coarse.resize(maxima);
 
   // Fine stage on the full-resolution log spectrum, bilinear: (theta, scale) at 1/2 then 1/8 bin
   // steps (scale only in an axis-aligned pass), aspect refined in between when this pass searches

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <numbers>
 #include <string>
 #include <utility>
 
@@ -139,4 +140,15 @@ TEST(Corpus, FlatLogoSurvivesJpeg30WithCellsInsideJpegBlocks) {
   }
   EXPECT_EQ(whole_cells, 4);
   EXPECT_LE(straddling, 2);
+}
+
+// Rotation by 45 degrees with the largest crop that has no empty corners: of a 0.45 MP textured
+// painting 0.18 MP are left, and its template peaks are weak against the brush strokes. The true
+// geometry ranked below the 12th coarse maximum of the template search; small spectra carry 48.
+TEST(Corpus, RotatedCropOfATexturedPaintingIsFoundAmongMoreTemplateMaxima) {
+  const Payload payload{0x45D0A5E5F0E1C0DEULL};
+  const Image image = marked_corpus_image("opencv_starry_night_752x600.jpg", payload);
+  const double k = 1.0 / (std::cos(std::numbers::pi / 4) + double(image.width()) / image.height() * std::sin(std::numbers::pi / 4));
+  const int w = static_cast<int>(image.width() * k), h = static_cast<int>(image.height() * k);
+  expect_payload(tidemark::testing::warp(image, -45.0, 1.0, w, h), payload);  // counter-clockwise
 }
