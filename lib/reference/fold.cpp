@@ -142,7 +142,7 @@ SyncResult sync_correlate(const Plane& folded, const std::vector<std::complex<fl
   // cells up with ours at one parity of the shift and only half or a quarter at the others, so
   // that class alone swings wider; one deviation for the whole surface under-normalised it.
   // Measured on 300 clean foreign-key tiles under the public key: maximum z 8.14 (15 above 7) with
-  // one deviation, 5.39 by class. The location stays the surface's maximum: a blurred true peak
+  // one deviation, 5.02 by class. The location stays the surface's maximum: a blurred true peak
   // spreads into the neighbouring classes, and scoring each class alone could pick a neighbour.
   constexpr int C = tm1::kCellPx;
   SyncResult best;
