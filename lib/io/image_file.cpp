@@ -1,4 +1,5 @@
 #include "image_file.hpp"
+#include "jpeg_coefficients.hpp"
 #include "temp_output.hpp"
 
 #include <fcntl.h>
@@ -65,7 +66,7 @@ ImageFile decode_image(const std::vector<std::uint8_t>& b, const std::string& na
   if (b.empty()) throw Error(Status::DecodeError, name + ": file is empty");
   static const std::uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (b.size() >= 8 && std::equal(png_sig, png_sig + 8, b.begin())) return decode_png(b, name, limits);
-  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return decode_jpeg(b, name, limits);
+  if (looks_like_jpeg(b)) return decode_jpeg(b, name, limits);
   if (b.size() >= 12 && std::memcmp(b.data(), "RIFF", 4) == 0 && std::memcmp(b.data() + 8, "WEBP", 4) == 0)
     return decode_webp(b, name, limits);
   throw Error(Status::DecodeError, name + ": not a PNG, JPEG or WebP image (unrecognised file signature)");
