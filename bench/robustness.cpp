@@ -5,6 +5,9 @@
 // --trials N marks each image N times: the first with its own content-derived tile offset, the
 // others with other offsets and payloads (offset seeds), so that a cell does not rest on one draw
 // of the offset per image.
+// --jpeg-source Q first saves each image as a JPEG at quality Q (4:2:0, as most generators write
+// them) and marks that file in its DCT coefficients, as `tidemark embed a.jpg -o b.jpg` does.
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -23,6 +26,7 @@
 #include "attacks.hpp"
 #include "io/image_file.hpp"
 #include "tidemark/detector.hpp"
+#include "io/jpeg_coefficients.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 
@@ -37,6 +41,7 @@ struct Options {
   std::string only;
   int false_positives = 0;
   int trials = 1;
+  int jpeg_source = 0;  // 0: mark pixels
   int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   double strength = EmbedParams{}.strength;
 };
@@ -128,10 +133,24 @@ int robustness(const Options& o) {
     const Payload payload{rng()};
     EmbedParams trial_params = ep;
     if (trial > 0) trial_params.offset_seed = static_cast<std::uint32_t>(1000 * trial + i);
-    const cv::Mat original = to_mat(f.image);
-    Image base = to_image(original);
-    Embedder(Key::public_default(), trial_params, Backend::Cpu).embed(base.view(), payload);
-    const cv::Mat marked = to_mat(base);
+    const Embedder embedder(Key::public_default(), trial_params, Backend::Cpu);
+    cv::Mat original = to_mat(f.image), marked;
+    if (o.jpeg_source) {
+      std::vector<unsigned char> jpeg;
+      cv::imencode(".jpg", original, jpeg, {cv::IMWRITE_JPEG_QUALITY, o.jpeg_source});
+      original = cv::imdecode(jpeg, cv::IMREAD_UNCHANGED);
+      const io::LumaMarkResult r = io::mark_jpeg_luma(
+          jpeg, paths[i].string(), {}, [&](const ImageView& luma, io::Metadata&) { embedder.embed(luma, payload); }, 0);
+      if (r.bytes.empty()) {
+        if (trial == 0) std::fprintf(stderr, "skip %s: %s\n", paths[i].c_str(), r.declined.c_str());
+        return;
+      }
+      marked = cv::imdecode(r.bytes, cv::IMREAD_UNCHANGED);
+    } else {
+      Image base = to_image(original);
+      embedder.embed(base.view(), payload);
+      marked = to_mat(base);
+    }
     const double q = psnr(original, marked), s = ssim_luma(original, marked);
     const double mp = original.cols * double(original.rows) / 1e6;
     for (const auto& a : attacks) {
@@ -253,10 +272,11 @@ int main(int argc, char** argv) {
     else if (a == "--strength") o.strength = std::stod(next());
     else if (a == "--false-positives") o.false_positives = std::stoi(next());
     else if (a == "--trials") o.trials = std::max(1, std::stoi(next()));
+    else if (a == "--jpeg-source") o.jpeg_source = std::clamp(std::stoi(next()), 1, 100);
     else {
       std::fprintf(stderr,
                    "usage: robustness [--images DIR] [--json FILE] [--only ATTACK] [--workers N] [--strength S]\n"
-                   "                  [--trials N] [--false-positives N]\n");
+                   "                  [--trials N] [--jpeg-source QUALITY] [--false-positives N]\n");
       return 2;
     }
   }

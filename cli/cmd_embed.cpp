@@ -6,6 +6,7 @@
 #include "batch.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "io/jpeg_coefficients.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 #include "video.hpp"
@@ -23,6 +24,7 @@ struct EmbedOptions {
   CLI::Option* floor_option = nullptr;
   CLI::Option* strength_option = nullptr;
   int quality = 95;
+  CLI::Option* quality_option = nullptr;
   bool webp_lossless = false;
   OutputOptions out;
   VideoEncodeCliOptions video;
@@ -54,7 +56,7 @@ Runner setup_embed(CLI::App& app) {
           ->check(CLI::Range(0.05, 4.0));
   o->floor_option = app.add_option("--floor", o->floor_, "Strength floor in flat areas, grey levels (default 1.5; videos 3)")
                         ->check(CLI::Range(0.25, 6.0));
-  app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
+  o->quality_option = add_quality_option(app, o->quality);
   app.add_flag("--webp-lossless", o->webp_lossless, "Write WebP losslessly");
   o->video.add_to(app);
   o->key.add_to(app);
@@ -99,17 +101,33 @@ Runner setup_embed(CLI::App& app) {
         j["payload"] = payload.to_hex();
         return j;
       }
-      io::ImageFile file = io::load_image(in.path(), o->common.limits());
+      const io::Limits limits = o->common.limits();
+      const std::vector<std::uint8_t> bytes = io::read_file(in.path(), limits.max_file_bytes);
+      std::string reencoded_because;
+      if (!o->quality_option->count() && io::format_for_path(out) == io::Format::Jpeg && io::looks_like_jpeg(bytes)) {
+        EmbedReport rep;
+        const io::LumaMarkResult r = io::with_file_name(in.path(), [&] {
+          return io::mark_jpeg_luma(
+              bytes, in.path_string(), limits, [&](const ImageView& luma, io::Metadata&) { rep = embedder.embed(luma, payload); },
+              kMinJpegCoefficientQuality);
+        });
+        if (!r.bytes.empty()) {
+          io::write_file_atomic(out, r.bytes);
+          return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", r.psnr_db}, {"tile_scale", rep.tile_scale},
+                                {"jpeg", "coefficients"}, {"jpeg_quality", r.quality}};
+        }
+        reencoded_because = r.declined;
+      }
+      io::ImageFile file = io::decode_image(bytes, in.path_string(), limits);
       const Image original = file.image;
       const EmbedReport rep = io::with_file_name(in.path(), [&] { return embedder.embed(file.image.view(), payload); });
       const double q = psnr(original, file.image);
       io::save_image(out, file, save);
-      return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};
+      nlohmann::json j{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};
+      if (!reencoded_because.empty()) j["reencoded_because"] = reencoded_because;
+      return j;
     };
-    hooks.print_text = [](const nlohmann::json& r) {
-      std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB)\n", r["input"].get<std::string>().c_str(),
-                  r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>());
-    };
+    hooks.print_text = print_marked;
     return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -122,6 +123,23 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
 
 double psnr(const Image& a, const Image& b) {
   return detail::psnr_db(a.view(), b.view(), a.type() == SampleType::U8 ? 255.0 : 65535.0);
+}
+
+CLI::Option* add_quality_option(CLI::App& app, int& quality) {
+  return app
+      .add_option("--quality", quality,
+                  "JPEG/WebP output quality (default 95). Unset, a JPEG input written as JPEG keeps its own "
+                  "quality: the mark goes into its DCT coefficients without re-encoding the picture")
+      ->check(CLI::Range(1, 100));
+}
+
+void print_marked(const nlohmann::json& r) {
+  std::string how;
+  if (r.contains("jpeg")) how = ", JPEG coefficients";
+  if (r.contains("reencoded_because")) how = ", re-encoded: " + r["reencoded_because"].get<std::string>();
+  std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB%s)\n", r["input"].get<std::string>().c_str(),
+              r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>(),
+              how.c_str());
 }
 
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }

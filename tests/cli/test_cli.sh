@@ -29,6 +29,17 @@ check "detect exit 0" test $rc -eq 0
 check "detect payload" test "$(json_field "['payload']" < "$work/d.json")" = 00000000deadbeef
 check "detect detected" test "$(json_field "['detected']" < "$work/d.json")" = True
 check "detect has z and p_value" python3 -c "import json; d=json.load(open('$work/d.json')); assert d['z']>7 and d['p_value']<1e-9 and d['path']=='$work/m.png'"
+# JPEG to JPEG: marked in the DCT coefficients at the input's own quality, unless --quality asks for
+# a re-encode or the input is too coarse to carry the mark.
+"$TIDEMARK" embed "$img" -o "$work/c.jpg" --payload 00000000c0ffee00 --json > "$work/c.json"
+check "jpeg: marked in its coefficients" python3 -c "import json; d=json.load(open('$work/c.json')); assert d['jpeg']=='coefficients' and d['jpeg_quality']>=80 and d['psnr_db']>35, d"
+check "jpeg: about the input's size" python3 -c "import os; a=os.path.getsize('$img'); b=os.path.getsize('$work/c.jpg'); assert 0.9*a < b < 1.3*a, (a, b)"
+check "jpeg: the coefficient-marked file decodes" bash -c "'$TIDEMARK' detect '$work/c.jpg' --json | grep -q '\"payload\":\"00000000c0ffee00\"'"
+"$TIDEMARK" embed "$img" -o "$work/r.jpg" --quality 95 --json > "$work/r.json"
+check "jpeg: --quality re-encodes" python3 -c "import json; d=json.load(open('$work/r.json')); assert 'jpeg' not in d and 'reencoded_because' not in d, d"
+"$TIDEMARK" embed "$TIDEMARK_CORPUS/images/opencv_building_868x600.jpg" -o "$work/low.jpg" --quality 60 > /dev/null
+"$TIDEMARK" embed "$work/low.jpg" -o "$work/low2.jpg" > "$work/low2.txt"
+check "jpeg: a coarse input is re-encoded, and says why" grep -q "re-encoded: its quality (about 60) is below 80" "$work/low2.txt"
 # key from the environment
 TIDEMARK_KEY=$(cat "$work/k") "$TIDEMARK" detect "$work/m.png" --json > "$work/env.json"
 check "TIDEMARK_KEY" test "$(json_field "['payload']" < "$work/env.json")" = 00000000deadbeef
