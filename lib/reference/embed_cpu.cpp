@@ -47,23 +47,51 @@ TM_SIMD_CLONES void add_samples_u16(std::uint16_t* __restrict px, const float* _
   for (int i = 0; i < n; ++i) px[i] = shared::add_delta_u16(px[i], delta[i]);
 }
 
-// delta = strength * mask(x) * tile(x) from the row's vertically interpolated tile and mask,
-// written for each colour sample of the pixel (alpha gets 0).
-TM_SIMD_CLONES void delta_row(const float* tile_row, const float* mask_row, const shared::TileCoord* tile_cols,
-                              const shared::TileCoord* mask_cols, bool exact, float strength, float* delta, int width,
-                              int channels) {
+// Interpolation coordinates of every column, as separate arrays so that the per-pixel loops read
+// the rows through vector gathers.
+struct ColumnCoords {
+  std::vector<int> i0, i1;
+  std::vector<float> f;
+  explicit ColumnCoords(int n) : i0(n), i1(n), f(n) {}
+  void set(int x, shared::TileCoord c) { i0[x] = c.i0, i1[x] = c.i1, f[x] = c.f; }
+};
+
+// out[x] = the row interpolated at column x (shared::lerp2), or read at i0 when exact.
+TM_SIMD_CLONES void interpolate_row(const float* __restrict row, const int* __restrict i0, const int* __restrict i1,
+                                    const float* __restrict f, float* __restrict out, int n) {
+  for (int x = 0; x < n; ++x) out[x] = shared::lerp2(row[i0[x]], row[i1[x]], f[x]);
+}
+TM_SIMD_CLONES void gather_row(const float* __restrict row, const int* __restrict i0, float* __restrict out, int n) {
+  for (int x = 0; x < n; ++x) out[x] = row[i0[x]];
+}
+
+// The half-resolution mask row at full resolution. Away from the ends shared::mask_coord follows a
+// fixed pattern: pixel 2k reads (k - 1, k) at 0.75 and pixel 2k + 1 reads (k, k + 1) at 0.25. The
+// same lerps as interpolate_row, without its gathers; the two pixels at each end take the
+// general coordinates.
+TM_SIMD_CLONES void upsample_mask_row(const float* __restrict mask, const ColumnCoords& ends, float* __restrict out,
+                                      int width) {
+  const int pairs_end = (width - 2) / 2;  // pixels [2, 2 * pairs_end) are inside the pattern
+  for (int k = 1; k < pairs_end; ++k) {
+    out[2 * k] = shared::lerp2(mask[k - 1], mask[k], 0.75f);
+    out[2 * k + 1] = shared::lerp2(mask[k], mask[k + 1], 0.25f);
+  }
+  for (int x = 0; x < width; x = x == 1 ? std::max(2, 2 * pairs_end) : x + 1)
+    out[x] = shared::lerp2(mask[ends.i0[x]], mask[ends.i1[x]], ends.f[x]);
+}
+
+// delta = strength * mask(x) * tile(x), written for each colour sample of the pixel (alpha gets 0).
+TM_SIMD_CLONES void delta_row(const float* __restrict tile, const float* __restrict mask, float strength,
+                              float* __restrict delta, int width, int channels) {
+  if (channels == 1) {
+    for (int x = 0; x < width; ++x) delta[x] = strength * mask[x] * tile[x];
+    return;
+  }
   for (int x = 0; x < width; ++x) {
-    const shared::TileCoord tc = tile_cols[x], mc = mask_cols[x];
-    const float t = exact ? tile_row[tc.i0] : shared::lerp2(tile_row[tc.i0], tile_row[tc.i1], tc.f);
-    const float m = shared::lerp2(mask_row[mc.i0], mask_row[mc.i1], mc.f);
-    const float d = strength * m * t;
-    if (channels == 1) {
-      delta[x] = d;
-    } else {
-      float* p = delta + channels * x;
-      p[0] = p[1] = p[2] = d;
-      if (channels == 4) p[3] = 0.0f;
-    }
+    const float d = strength * mask[x] * tile[x];
+    float* p = delta + channels * x;
+    p[0] = p[1] = p[2] = d;
+    if (channels == 4) p[3] = 0.0f;
   }
 }
 
@@ -96,13 +124,14 @@ void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& 
   // Column coordinates are the same on every row, and per row the vertical interpolation of the
   // tile and of the mask is done once; the per-pixel work is then two horizontal lerps.
   const int w2 = mask.width, h2 = mask.height;
-  std::vector<shared::TileCoord> tile_cols(img.width), mask_cols(img.width);
+  ColumnCoords tile_cols(img.width), mask_cols(img.width);
   for (int x = 0; x < img.width; ++x) {
-    tile_cols[x] = coord(x, ox);
-    mask_cols[x] = shared::mask_coord(x, w2);
+    tile_cols.set(x, coord(x, ox));
+    mask_cols.set(x, shared::mask_coord(x, w2));
   }
   parallel_for(img.height, threads, [&](int y0, int y1) {
-    std::vector<float> tile_row(tm1::kTile), mask_row(w2), delta(std::size_t(img.width) * img.channels);
+    std::vector<float> tile_row(tm1::kTile), mask_row(w2), tile_px(img.width), mask_px(img.width),
+        delta(std::size_t(img.width) * img.channels);
     for (int yy = y0; yy < y1; ++yy) {
       const shared::TileCoord ty = coord(yy, oy), my = shared::mask_coord(yy, h2);
       const float* t0 = tile.data() + ty.i0 * tm1::kTile;
@@ -111,8 +140,10 @@ void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& 
       const float* m0 = mask.row(my.i0);
       const float* m1 = mask.row(my.i1);
       for (int i = 0; i < w2; ++i) mask_row[i] = shared::lerp2(m0[i], m1[i], my.f);
-      delta_row(tile_row.data(), mask_row.data(), tile_cols.data(), mask_cols.data(), exact, strength, delta.data(),
-                img.width, img.channels);
+      if (exact) gather_row(tile_row.data(), tile_cols.i0.data(), tile_px.data(), img.width);
+      else interpolate_row(tile_row.data(), tile_cols.i0.data(), tile_cols.i1.data(), tile_cols.f.data(), tile_px.data(), img.width);
+      upsample_mask_row(mask_row.data(), mask_cols, mask_px.data(), img.width);
+      delta_row(tile_px.data(), mask_px.data(), strength, delta.data(), img.width, img.channels);
       const int samples = img.width * img.channels;
       if (img.type == SampleType::U8) add_samples_u8(img.row<std::uint8_t>(yy), delta.data(), samples);
       else add_samples_u16(img.row<std::uint16_t>(yy), delta.data(), samples);
