@@ -6,7 +6,7 @@
 #include "batch.hpp"
 #include "commands.hpp"
 #include "common.hpp"
-#include "io/jpeg_coefficients.hpp"
+#include "io/embed_file.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 #include "video.hpp"
@@ -81,6 +81,7 @@ Runner setup_embed(CLI::App& app) {
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
     save.webp_lossless = o->webp_lossless;
+    if (!o->quality_option->count()) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     VideoEmbedParams video_params;
@@ -101,30 +102,10 @@ Runner setup_embed(CLI::App& app) {
         j["payload"] = payload.to_hex();
         return j;
       }
-      const io::Limits limits = o->common.limits();
-      const std::vector<std::uint8_t> bytes = io::read_file(in.path(), limits.max_file_bytes);
-      std::string reencoded_because;
-      if (!o->quality_option->count() && io::format_for_path(out) == io::Format::Jpeg && io::looks_like_jpeg(bytes)) {
-        EmbedReport rep;
-        const io::LumaMarkResult r = io::with_file_name(in.path(), [&] {
-          return io::mark_jpeg_luma(
-              bytes, in.path_string(), limits, [&](const ImageView& luma, io::Metadata&) { rep = embedder.embed(luma, payload); },
-              kMinJpegCoefficientQuality);
-        });
-        if (!r.bytes.empty()) {
-          io::write_file_atomic(out, r.bytes);
-          return nlohmann::json{{"payload", payload.to_hex()}, {"psnr_db", r.psnr_db}, {"tile_scale", rep.tile_scale},
-                                {"jpeg", "coefficients"}, {"jpeg_quality", r.quality}};
-        }
-        reencoded_because = r.declined;
-      }
-      io::ImageFile file = io::decode_image(bytes, in.path_string(), limits);
-      const Image original = file.image;
-      const EmbedReport rep = io::with_file_name(in.path(), [&] { return embedder.embed(file.image.view(), payload); });
-      const double q = psnr(original, file.image);
-      io::save_image(out, file, save);
-      nlohmann::json j{{"payload", payload.to_hex()}, {"psnr_db", q}, {"tile_scale", rep.tile_scale}};
-      if (!reencoded_because.empty()) j["reencoded_because"] = reencoded_because;
+      const io::EmbedFileResult r = io::embed_image_file(in.path(), out, embedder, payload, o->common.limits(), save);
+      nlohmann::json j{{"payload", payload.to_hex()}, {"psnr_db", r.psnr_db}, {"tile_scale", r.report.tile_scale}};
+      if (r.jpeg_coefficients_quality) j["jpeg"] = "coefficients", j["jpeg_quality"] = r.jpeg_coefficients_quality;
+      if (!r.reencoded_because.empty()) j["reencoded_because"] = r.reencoded_because;
       return j;
     };
     hooks.print_text = print_marked;

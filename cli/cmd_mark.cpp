@@ -8,6 +8,7 @@
 #include "labels/mark_video.hpp"
 #include "video.hpp"
 #include "common.hpp"
+#include "io/embed_file.hpp"
 #include "labels/mark_file.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
@@ -31,6 +32,7 @@ struct MarkOptions {
   double strength = EmbedParams{}.strength;
   CLI::Option* strength_option = nullptr;
   int quality = 95;
+  CLI::Option* quality_option = nullptr;
   double visible_seconds = labels::VideoMarkOptions{}.visible_seconds;
   VideoEncodeCliOptions video;
   OutputOptions out;
@@ -76,7 +78,7 @@ Runner setup_mark(CLI::App& app) {
       ->check(CLI::Range(0.0, 1e6));
   o->strength_option = app.add_option("--strength", o->strength, "Watermark strength (default 0.62; videos 0.55)")
                            ->check(CLI::Range(0.05, 4.0));
-  app.add_option("--quality", o->quality, "JPEG/WebP output quality (default 95)")->check(CLI::Range(1, 100));
+  o->quality_option = add_quality_option(app, o->quality);
   o->out.add_to(app, "marked");
   o->video.add_to(app);
   o->key.add_to(app);
@@ -113,6 +115,7 @@ Runner setup_mark(CLI::App& app) {
     const Embedder embedder(key, params, o->common.backend_choice());
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
+    if (!o->quality_option->count()) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };
     hooks.work = [&](const InputFile& in, const fs::path& out) {
@@ -137,6 +140,8 @@ Runner setup_mark(CLI::App& app) {
       }
       nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
                        {"digital_source_type", labels::digital_source_uri(request.source)}};
+      if (r.jpeg_coefficients_quality) j["jpeg"] = "coefficients", j["jpeg_quality"] = r.jpeg_coefficients_quality;
+      if (!r.reencoded_because.empty()) j["reencoded_because"] = r.reencoded_because;
       if (r.visible_box)
         j["visible_label"] = {{"x", r.visible_box->x}, {"y", r.visible_box->y}, {"width", r.visible_box->width},
                               {"height", r.visible_box->height}, {"glyph_height_px", r.visible_box->glyph_height}};
@@ -147,9 +152,12 @@ Runner setup_mark(CLI::App& app) {
       return j;
     };
     hooks.print_text = [](const nlohmann::json& r) {
+      std::string how = r.contains("visible_label") ? ", visible label" : "";
+      if (r.contains("jpeg")) how += ", JPEG coefficients";
+      if (r.contains("reencoded_because")) how += ", re-encoded: " + r["reencoded_because"].get<std::string>();
       std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", r["input"].get<std::string>().c_str(),
                   r["output"].get<std::string>().c_str(), r["produce_id"].get<std::string>().c_str(),
-                  r["payload"].get<std::string>().c_str(), r.contains("visible_label") ? ", visible label" : "");
+                  r["payload"].get<std::string>().c_str(), how.c_str());
     };
     return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };

@@ -12,7 +12,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/quality.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark::cli {
@@ -119,10 +118,6 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
     throw Error(Status::InvalidArgument, out.string() + ": " + (video_in ? "a video input needs a video output name (.mp4, .mov, .mkv, .webm, .avi)"
                                                                          : "an image input needs an image output name (.png, .jpg, .webp)"));
   if (!video_out) io::format_for_path(out);
-}
-
-double psnr(const Image& a, const Image& b) {
-  return detail::psnr_db(a.view(), b.view(), a.type() == SampleType::U8 ? 255.0 : 65535.0);
 }
 
 CLI::Option* add_quality_option(CLI::App& app, int& quality) {

@@ -61,16 +61,9 @@ struct OutputOptions {
 // --quality. Unset, a JPEG written from a JPEG is marked in its DCT coefficients with the input's
 // own quantisation (no second quantisation, same size); set, the output is re-encoded at it.
 CLI::Option* add_quality_option(CLI::App& app, int& quality);
-// A JPEG is marked in its coefficients from this quality up; coarser files are re-encoded at
-// --quality's default. Marked in their coefficients, corpus images at quality 80 survive the
-// robustness suite as well as marked pixels do; at 70, small images start to fail (IMPLEMENTATION.md).
-inline constexpr int kMinJpegCoefficientQuality = 80;
 
 // "marked  IN -> OUT  (payload P, PSNR Q dB, how the JPEG was written)" for embed results.
 void print_marked(const nlohmann::json& result);
-
-// Mean PSNR over the colour channels of two images of the same shape (99 when identical).
-double psnr(const Image& a, const Image& b);
 
 // Exit codes (documented in --help and README).
 inline constexpr int kExitOk = 0;

@@ -72,6 +72,10 @@ ImageFile decode_image(const std::vector<std::uint8_t>& b, const std::string& na
   throw Error(Status::DecodeError, name + ": not a PNG, JPEG or WebP image (unrecognised file signature)");
 }
 
+Metadata decode_metadata(const std::vector<std::uint8_t>& b, const std::string& name, const Limits& limits) {
+  return looks_like_jpeg(b) ? decode_jpeg_metadata(b, name) : decode_image(b, name, limits).metadata;
+}
+
 ImageFile load_image(const fs::path& path, const Limits& limits) {
   return decode_image(read_file(path, limits.max_file_bytes), path.string(), limits);
 }

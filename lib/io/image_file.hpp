@@ -45,11 +45,16 @@ struct SaveOptions {
   int jpeg_quality = 95;
   int webp_quality = 95;
   bool webp_lossless = false;
+  // JPEG to JPEG (where the caller supports it): mark in the input's DCT coefficients, keeping its
+  // quality, when that is estimated at least this (0: always decode and re-encode at jpeg_quality).
+  int jpeg_coefficients_from_quality = 0;
 };
 
 // Throws tidemark::Error with "<path>: <cause>".
 ImageFile load_image(const std::filesystem::path& path, const Limits& limits = {});
 ImageFile decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits = {});
+// The metadata alone: JPEG headers are read without decoding the picture.
+Metadata decode_metadata(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits = {});
 
 std::vector<std::uint8_t> encode_image(const ImageFile& file, Format format, const SaveOptions& options,
                                        const std::string& name);
@@ -65,6 +70,7 @@ std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::uint
 // Codec entry points (one file each).
 ImageFile decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
 ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
+Metadata decode_jpeg_metadata(const std::vector<std::uint8_t>& bytes, const std::string& name);
 ImageFile decode_webp(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
 std::vector<std::uint8_t> encode_png(const ImageFile& file, const std::string& name);
 std::vector<std::uint8_t> encode_jpeg(const ImageFile& file, int quality, const std::string& name);

@@ -92,6 +92,18 @@ ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string&
   return f;
 }
 
+Metadata decode_jpeg_metadata(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  ErrorManager err{};
+  jpeg::Decompressor d(err);
+  Decoded h{};
+  switch (read_header(&d.c, &err, bytes, h)) {
+    case HeaderResult::Corrupt: throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
+    case HeaderResult::Cmyk:
+    case HeaderResult::Ok: break;
+  }
+  return jpeg::read_metadata(&d.c);
+}
+
 std::vector<std::uint8_t> encode_jpeg(const ImageFile& f, int quality, const std::string& name) {
   if (quality < 1 || quality > 100) throw Error(Status::InvalidArgument, name + ": JPEG quality must be 1-100");
   if (f.image.channels() == 4)

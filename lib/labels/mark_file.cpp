@@ -1,5 +1,6 @@
 #include "labels/mark_file.hpp"
 
+#include "io/jpeg_coefficients.hpp"
 #include "labels/binding.hpp"
 #include "labels/file_labels.hpp"
 #include "tidemark/error.hpp"
@@ -12,29 +13,66 @@ void check_request(const MarkRequest& r, const Key& key) {
   if (r.visible && r.visible->text.empty()) throw Error(Status::InvalidArgument, "the visible label text is empty");
 }
 
-MarkResult mark_image(io::ImageFile& file, const MarkRequest& r, const Embedder& embedder, const Key& key) {
-  check_request(r, key);
+namespace {
+// Everything but the pixels: the ProduceID and its payload, the label (signed if asked) in `md`.
+MarkResult prepare(const MarkRequest& r, const Key& key, int width, int height) {
   MarkResult out;
-  out.width = file.image.width();
-  out.height = file.image.height();
-  if (r.visible) out.visible_box = draw_visible_label(file.image.view(), *r.visible);
+  out.width = width;
+  out.height = height;
   out.produce_id = r.produce_id.empty() ? random_produce_id() : r.produce_id;
   out.payload = payload_for_produce_id(out.produce_id);
-  embedder.embed(file.image.view(), out.payload);
   out.label = first_write_label(r.producer, out.produce_id, r.label_value);
   if (r.sign) out.label.reserved_code1 = sign_label(out.label, out.payload, key);
+  return out;
+}
+
+// The JPEG's luma marked in its coefficients; empty bytes when declined (the reason in `result`).
+std::vector<std::uint8_t> mark_jpeg_coefficients(const std::vector<std::uint8_t>& bytes, const std::filesystem::path& input,
+                                                 const MarkRequest& r, const Embedder& embedder, const Key& key,
+                                                 const io::Limits& limits, int min_quality, MarkResult& result) {
+  const io::LumaMarkResult m = io::mark_jpeg_luma(
+      bytes, input.string(), limits,
+      [&](const ImageView& luma, io::Metadata& md) {
+        result = prepare(r, key, luma.width, luma.height);
+        embedder.embed(luma, result.payload);
+        write_label(md, result.label, r.source);
+      },
+      min_quality);
+  if (m.bytes.empty()) result.reencoded_because = m.declined;
+  else result.jpeg_coefficients_quality = m.quality;
+  return m.bytes;
+}
+}  // namespace
+
+MarkResult mark_image(io::ImageFile& file, const MarkRequest& r, const Embedder& embedder, const Key& key) {
+  check_request(r, key);
+  MarkResult out = prepare(r, key, file.image.width(), file.image.height());
+  if (r.visible) out.visible_box = draw_visible_label(file.image.view(), *r.visible);
+  embedder.embed(file.image.view(), out.payload);
   write_label(file.metadata, out.label, r.source);
   return out;
 }
 
 MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::path& output, const MarkRequest& r,
                      const Embedder& embedder, const Key& key, const io::Limits& limits, const io::SaveOptions& save) {
-  io::format_for_path(output);  // a bad extension fails before any work
-  io::ImageFile file = io::load_image(input, limits);
-  const MarkResult result = io::with_file_name(input, [&] { return mark_image(file, r, embedder, key); });
-  io::save_image(output, file, save);
-  const io::ImageFile back = io::load_image(output, limits);
-  const FileLabels found = read_labels(back.metadata);
+  const io::Format format = io::format_for_path(output);  // a bad extension fails before any work
+  check_request(r, key);
+  const std::vector<std::uint8_t> bytes = io::read_file(input, limits.max_file_bytes);
+  MarkResult result;
+  std::vector<std::uint8_t> written;
+  if (save.jpeg_coefficients_from_quality > 0 && !r.visible && format == io::Format::Jpeg && io::looks_like_jpeg(bytes))
+    written = io::with_file_name(input, [&] {
+      return mark_jpeg_coefficients(bytes, input, r, embedder, key, limits, save.jpeg_coefficients_from_quality, result);
+    });
+  if (written.empty()) {
+    const std::string because = result.reencoded_because;
+    io::ImageFile file = io::decode_image(bytes, input.string(), limits);
+    result = io::with_file_name(input, [&] { return mark_image(file, r, embedder, key); });
+    result.reencoded_because = because;
+    written = io::encode_image(file, format, save, output.string());
+  }
+  io::write_file_atomic(output, written);
+  const FileLabels found = read_labels(io::decode_metadata(written, output.string(), limits));
   if (found.labels.size() != 1 || !found.labels[0].parsed.label || *found.labels[0].parsed.label != result.label)
     throw Error(Status::Internal, output.string() + ": the AIGC label did not read back as written (" +
                                       std::to_string(found.labels.size()) + " label(s) found)");

@@ -29,6 +29,10 @@ struct MarkResult {
   AigcLabel label;
   std::optional<LabelBox> visible_box;
   int width = 0, height = 0;
+  // JPEG to JPEG with SaveOptions::jpeg_coefficients_from_quality: marked in the coefficients at
+  // this estimated quality, or the reason it was re-encoded instead.
+  int jpeg_coefficients_quality = 0;
+  std::string reencoded_because;
 };
 
 // Checks what can be checked before any file is read: field values, --sign with a private key.
@@ -38,7 +42,8 @@ void check_request(const MarkRequest& request, const Key& key);
 MarkResult mark_image(io::ImageFile& file, const MarkRequest& request, const Embedder& embedder, const Key& key);
 
 // Loads `input`, marks it, writes `output` atomically and reads the label back. Errors name the
-// file. Does not check whether `output` may be replaced: the caller decides that.
+// file. Does not check whether `output` may be replaced: the caller decides that. A JPEG written
+// as JPEG without a visible label is marked in its DCT coefficients when `save` allows it.
 MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::path& output, const MarkRequest& request,
                      const Embedder& embedder, const Key& key, const io::Limits& limits, const io::SaveOptions& save);
 

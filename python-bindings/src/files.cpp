@@ -7,6 +7,7 @@
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 #ifdef TIDEMARK_PY_HAS_IO
+#include "io/embed_file.hpp"
 #include "io/image_file.hpp"
 #endif
 #ifdef TIDEMARK_PY_HAS_LABELS
@@ -31,11 +32,6 @@ io::Limits limits_with(std::uint64_t max_pixels) {
 }
 
 
-struct Marked {
-  io::ImageFile file;
-  EmbedReport report;
-};
-
 // Never over the input; over an existing output only when asked; nothing for a bad extension.
 void check_destination(const fs::path& src, const fs::path& dst, bool overwrite, int quality) {
   std::error_code ec;
@@ -44,36 +40,39 @@ void check_destination(const fs::path& src, const fs::path& dst, bool overwrite,
       throw Error(Status::InvalidArgument, dst.string() + ": this is the input; refusing to overwrite it");
     if (!overwrite) throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
   }
-  if (quality < 1 || quality > 100) throw Error(Status::InvalidArgument, "quality must be in [1, 100]");
+  if (quality < 0 || quality > 100) throw Error(Status::InvalidArgument, "quality must be in [1, 100]");
   io::format_for_path(dst);
 }
 
-Marked mark_and_save(const Embedder& embedder, const fs::path& src, const fs::path& dst, std::uint64_t payload,
-                     int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
-  check_destination(src, dst, overwrite, quality);
-  Marked m{io::load_image(src, limits_with(max_pixels)), {}};
-  m.report = io::with_file_name(src, [&] { return embedder.embed(m.file.image.view(), Payload{payload}); });
+// quality 0 (None in Python): 95 where the output is encoded, and a JPEG written from a JPEG is
+// marked in its coefficients at its own quality, as the command line does without --quality.
+io::SaveOptions save_options(int quality, bool webp_lossless) {
   io::SaveOptions save;
-  save.jpeg_quality = save.webp_quality = quality;
+  save.jpeg_quality = save.webp_quality = quality ? quality : 95;
   save.webp_lossless = webp_lossless;
-  io::save_image(dst, m.file, save);
-  return m;
+  if (!quality) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
+  return save;
 }
 
 nb::dict embed_file(const Embedder& embedder, const fs::path& src, const fs::path& dst, std::uint64_t payload,
                     int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
-  Marked m;
+  io::EmbedFileResult r;
   {
     nb::gil_scoped_release unlocked;
-    m = mark_and_save(embedder, src, dst, payload, quality, webp_lossless, overwrite, max_pixels);
+    check_destination(src, dst, overwrite, quality);
+    r = io::embed_image_file(src, dst, embedder, Payload{payload}, limits_with(max_pixels),
+                             save_options(quality, webp_lossless));
   }
   nb::dict info;
   info["path"] = src.string();
   info["output"] = dst.string();
-  info["width"] = m.file.image.width();
-  info["height"] = m.file.image.height();
-  info["format"] = std::string(io::to_string(m.file.format));
-  info["tile_scale"] = m.report.tile_scale;
+  info["width"] = r.width;
+  info["height"] = r.height;
+  info["format"] = std::string(io::to_string(r.input_format));
+  info["tile_scale"] = r.report.tile_scale;
+  info["psnr_db"] = r.psnr_db;
+  if (r.jpeg_coefficients_quality) info["jpeg_coefficients_quality"] = r.jpeg_coefficients_quality;
+  if (!r.reencoded_because.empty()) info["reencoded_because"] = r.reencoded_because;
   return info;
 }
 
@@ -92,9 +91,7 @@ nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src
     nb::gil_scoped_release unlocked;
     labels::check_request(request, key);
     check_destination(src, dst, overwrite, quality);
-    io::SaveOptions save;
-    save.jpeg_quality = save.webp_quality = quality;
-    r = labels::mark_file(src, dst, request, embedder, key, limits_with(max_pixels), save);
+    r = labels::mark_file(src, dst, request, embedder, key, limits_with(max_pixels), save_options(quality, false));
   }
   nb::dict info;
   info["path"] = src.string();
@@ -104,6 +101,8 @@ nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src
   info["aigc"] = labels::to_bare_json(r.label);
   info["digital_source_type"] = labels::digital_source_uri(request.source);
   if (r.visible_box) info["visible_label_glyph_height"] = r.visible_box->glyph_height;
+  if (r.jpeg_coefficients_quality) info["jpeg_coefficients_quality"] = r.jpeg_coefficients_quality;
+  if (!r.reencoded_because.empty()) info["reencoded_because"] = r.reencoded_because;
   return info;
 }
 

@@ -43,3 +43,17 @@ def test_detect_file_matches_the_cli(tmp_path, corpus, cli):
     assert theirs["detected"] is ours.detected is True
     assert theirs["z"] == pytest.approx(ours.z, rel=1e-9)
     assert theirs["verdict"] == ours.verdict
+
+
+def test_a_jpeg_is_marked_in_its_coefficients_as_the_cli_does(tmp_path, corpus, cli):
+    src = corpus / "images" / "opencv_orange_512x512.jpg"
+    info = tidemark.embed_file(src, tmp_path / "py.jpg", payload="00000000000000ef")
+    subprocess.run([cli, "embed", src, "-o", tmp_path / "cli.jpg", "--payload", "00000000000000ef"], check=True,
+                   capture_output=True)
+    assert info["jpeg_coefficients_quality"] >= 80
+    assert (tmp_path / "py.jpg").read_bytes() == (tmp_path / "cli.jpg").read_bytes()
+    assert tidemark.detect_file(tmp_path / "py.jpg").payload_hex == "00000000000000ef"
+    reencoded = tidemark.embed_file(src, tmp_path / "q.jpg", payload=1, quality=95)
+    assert "jpeg_coefficients_quality" not in reencoded
+    with pytest.raises(ValueError):
+        tidemark.embed_file(src, tmp_path / "bad.jpg", payload=1, quality=0)

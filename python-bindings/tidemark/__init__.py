@@ -56,6 +56,14 @@ def _key(key: KeyLike) -> Key:
     raise ValueError(f"key must be a tidemark.Key, a key file path or None (public key), got {type(key).__name__}")
 
 
+def _quality(quality: Optional[int]) -> int:
+    if quality is None:
+        return 0  # the extension's default: keep a JPEG's own quality, else 95
+    if not 1 <= quality <= 100:
+        raise ValueError("quality must be in [1, 100]")
+    return quality
+
+
 def _payload(payload: PayloadLike) -> int:
     """64 bits from an int, 16 hex digits (optionally 0x-prefixed) or 8 bytes (big-endian)."""
     if isinstance(payload, bool):
@@ -116,12 +124,14 @@ class Embedder:
         return rebuild([p.finish() for p in prepared])
 
     def embed_file(self, src: Union[str, os.PathLike], dst: Union[str, os.PathLike], payload: PayloadLike = 0, *,
-                   quality: int = 95, webp_lossless: bool = False, overwrite: bool = False,
+                   quality: Optional[int] = None, webp_lossless: bool = False, overwrite: bool = False,
                    max_pixels: Optional[int] = None) -> dict:
         """Read `src`, mark it, write `dst` (format from its extension; ICC/EXIF/XMP kept; written
         atomically). Refuses to replace an existing `dst` unless overwrite=True, and never writes
-        over `src`. Returns a summary dict."""
-        return _ext.embed_file(self._core, os.fspath(src), os.fspath(dst), _payload(payload), quality,
+        over `src`. Returns a summary dict. quality=None writes JPEG/WebP at 95, except that a JPEG
+        written as JPEG is marked in its DCT coefficients at its own quality (no re-encoding; the
+        dict then has jpeg_coefficients_quality); a number re-encodes at it."""
+        return _ext.embed_file(self._core, os.fspath(src), os.fspath(dst), _payload(payload), _quality(quality),
                                webp_lossless, overwrite, max_pixels or 0)
 
     @staticmethod
@@ -271,16 +281,16 @@ def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], produc
               produce_id: Optional[str] = None, label: str = "1", composite: bool = False, sign: bool = False,
               visible: bool = False, visible_text: Optional[str] = None, visible_position: str = "bottom-right",
               visible_height: float = 0.06, font: Optional[str] = None, strength: float = _DEFAULT_STRENGTH,
-              quality: int = 95, overwrite: bool = False, max_pixels: Optional[int] = None) -> dict:
+              quality: Optional[int] = None, overwrite: bool = False, max_pixels: Optional[int] = None) -> dict:
     """The one-pass job of `tidemark mark` on one file: optional visible label, watermark whose
     payload is derived from the ProduceID, GB 45438 AIGC label and IPTC DigitalSourceType in XMP
     (docs/LABELS.md). Returns produce_id, payload and the label written. Without produce_id a
-    fresh one (tm-<16 hex digits>) is made: record it."""
+    fresh one (tm-<16 hex digits>) is made: record it. quality as in Embedder.embed_file."""
     _require_labels()
     embedder = _embedder(_key(key), strength, "auto")
     return _ext.mark_file(embedder._core, embedder.key, os.fspath(src), os.fspath(dst), producer, produce_id or "",
                           label, composite, sign, visible, visible_text or "", visible_position, visible_height,
-                          font or "", quality, overwrite, max_pixels or 0)
+                          font or "", _quality(quality), overwrite, max_pixels or 0)
 
 
 def verify_file(path: Union[str, os.PathLike], keys: Optional[Sequence[KeyLike]] = None, *,

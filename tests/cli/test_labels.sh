@@ -18,6 +18,8 @@ for ext in jpg png webp; do
   "$TIDEMARK" mark "$work/in.jpg" -o "$out" --producer $producer --produce-id "req-$ext" --json > "$work/mark.json"
   check "$ext: mark status" test "$(field "['status']" < "$work/mark.json")" = ok
   check "$ext: payload derived from ProduceID" test "$(field "['payload']" < "$work/mark.json")" = "$(payload_of "req-$ext")"
+  check "$ext: a JPEG written as JPEG is marked in its coefficients, others are encoded" \
+        test "$(field ".get('jpeg')" < "$work/mark.json")" = "$([ $ext = jpg ] && echo coefficients || echo None)"
   check "$ext: exiftool reads TC260:AIGC" bash -c "exiftool -s3 -XMP-TC260:AIGC '$out' | grep -q '\"ProduceID\":\"req-$ext\"'"
   check "$ext: exiftool reads the propagator fields" bash -c "exiftool -s3 -XMP-TC260:AIGC '$out' | grep -q '\"ContentPropagator\":\"$producer\",\"PropagateID\":\"req-$ext\"'"
   check "$ext: exiftool reads DigitalSourceType" test "$(exiftool -s3 -XMP-iptcExt:DigitalSourceType "$out")" = \
@@ -34,6 +36,10 @@ assert d['agreement']['produce_id_matches_watermark'] is True
 assert d['digital_source_type']['says_ai'] and d['suggested_label']['label']=='1'
 assert d['c2pa']['present'] is False"
 done
+
+# A visible label changes the pixels: the JPEG is decoded and re-encoded.
+"$TIDEMARK" mark "$work/in.jpg" -o "$work/visible.jpg" --producer $producer --visible --json > "$work/visible.json"
+check "visible label: re-encoded" python3 -c "import json; d=json.load(open('$work/visible.json')); assert d['status']=='ok' and 'jpeg' not in d, d"
 
 # Re-saved by tidemark: the label survives.
 "$TIDEMARK" embed "$work/out.png" -o "$work/resaved.jpg" --quality 90 > /dev/null
