@@ -108,8 +108,7 @@ EmbedReport embed_cpu(const KeyMaterial& km, const EmbedParams& p, const ImageVi
 void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& img, const Payload& payload,
                   const TileGeometry& geometry) {
   const int threads = p.threads;
-  Plane y = luminance(img, threads);
-  Plane mask = texture_mask(y, static_cast<float>(p.mask_floor), static_cast<float>(p.mask_ceiling), threads);
+  const Plane mask = texture_mask(img, static_cast<float>(p.mask_floor), static_cast<float>(p.mask_ceiling), threads);
   const auto tile = km.tile(payload.value);
   const float g = static_cast<float>(geometry.scale);
   const float strength = static_cast<float>(p.strength);

@@ -272,16 +272,99 @@ TM_SIMD_CLONES void luma_row_u16(const std::uint16_t* s, float* d, int width, in
   luma_row_body(s, d, width, channels, scale);
 }
 
+void luminance_row(const ImageView& img, int y, float* out) {
+  if (img.type == SampleType::U8) luma_row_u8(img.row<const std::uint8_t>(y), out, img.width, img.channels, 1.0f);
+  else luma_row_u16(img.row<const std::uint16_t>(y), out, img.width, img.channels, 1.0f / 257.0f);
+}
+
 Plane luminance(const ImageView& img, int threads) {
   Plane out(img.width, img.height);
-  const float scale = img.type == SampleType::U8 ? 1.0f : 1.0f / 257.0f;
   parallel_for(img.height, threads, [&](int y0, int y1) {
-    for (int y = y0; y < y1; ++y) {
-      if (img.type == SampleType::U8) luma_row_u8(img.row<const std::uint8_t>(y), out.row(y), img.width, img.channels, scale);
-      else luma_row_u16(img.row<const std::uint16_t>(y), out.row(y), img.width, img.channels, scale);
-    }
+    for (int y = y0; y < y1; ++y) luminance_row(img, y, out.row(y));
   });
   return out;
+}
+
+namespace {
+// shared::block_energy for the n half-resolution samples of a row whose 2 x 2 blocks are whole:
+// the same sums in the same order, in a loop that vectorises.
+TM_SIMD_CLONES void whole_block_energy_row(const float* __restrict y0, const float* __restrict low0,
+                                           const float* __restrict y1, const float* __restrict low1,
+                                           float* __restrict out, int n) {
+  for (int i = 0; i < n; ++i) {
+    const float a = y0[2 * i] - low0[2 * i], b = y0[2 * i + 1] - low0[2 * i + 1];
+    const float c = y1[2 * i] - low1[2 * i], d = y1[2 * i + 1] - low1[2 * i + 1];
+    float sum = 0.0f;
+    sum += a * a;
+    sum += b * b;
+    sum += c * c;
+    sum += d * d;
+    out[i] = sum / 4;
+  }
+}
+
+// shared::block_energy at half-resolution column i, from the block's one or two rows.
+float block_energy_of_rows(const float* const y[2], const float* const low[2], int rows, int w, int i) {
+  float sum = 0.0f;
+  int n = 0;
+  for (int dy = 0; dy < rows; ++dy)
+    for (int dx = 0; dx < 2; ++dx) {
+      const int x = 2 * i + dx;
+      if (x < w) {
+        const float d = y[dy][x] - low[dy][x];
+        sum += d * d;
+        ++n;
+      }
+    }
+  return sum / n;
+}
+
+constexpr int kEnergyRowsPerStrip = 16;
+}  // namespace
+
+Plane highpass_block_energy(int w, int h, const LumaRows& rows, int threads) {
+  constexpr int R = 3;  // gaussian_kernel(1.0)
+  int radius;
+  const std::vector<float> k = gaussian_kernel(1.0f, radius);
+  float taps[2 * R + 1];
+  std::copy(k.begin(), k.end(), taps);
+  Plane energy((w + 1) / 2, (h + 1) / 2);
+  const int strips = (energy.height + kEnergyRowsPerStrip - 1) / kEnergyRowsPerStrip;
+  parallel_for(strips, threads, [&](int s0, int s1) {
+    constexpr int kRows = 2 * kEnergyRowsPerStrip + 2 * R;
+    std::vector<float> y(std::size_t(kRows) * w), blurred_rows(std::size_t(kRows) * w), low(2 * std::size_t(w)),
+        padded(w + 2 * R);
+    for (int s = s0; s < s1; ++s) {
+      const int j0 = s * kEnergyRowsPerStrip, j1 = std::min(energy.height, j0 + kEnergyRowsPerStrip);
+      const int r0 = 2 * j0, r1 = std::min(h, 2 * j1);
+      // Every row the column pass reads: reflections at the borders land inside [first, last).
+      const int first = std::max(0, r0 - R), last = std::min(h, r1 + R);
+      auto y_row = [&](int r) { return y.data() + std::size_t(r - first) * w; };
+      auto blurred = [&](int r) { return blurred_rows.data() + std::size_t(r - first) * w; };
+      for (int r = first; r < last; ++r) {
+        rows(r, y_row(r));
+        pad_row(y_row(r), w, R, padded.data());
+        convolve_row_r3(padded.data(), blurred(r), w, taps);
+      }
+      for (int j = j0; j < j1; ++j) {
+        const int pair = std::min(2, h - 2 * j);
+        const float* ys[2] = {y_row(2 * j), pair == 2 ? y_row(2 * j + 1) : nullptr};
+        const float* lows[2] = {low.data(), low.data() + w};
+        for (int d = 0; d < pair; ++d) {
+          const float* taps_rows[2 * R + 1];
+          for (int t = -R; t <= R; ++t) taps_rows[t + R] = blurred(reflect101(2 * j + d + t, h));
+          convolve_col_r3(taps_rows, low.data() + std::size_t(d) * w, w, taps);
+        }
+        int i = 0;
+        if (pair == 2) {
+          whole_block_energy_row(ys[0], lows[0], ys[1], lows[1], energy.row(j), w / 2);
+          i = w / 2;
+        }
+        for (; i < energy.width; ++i) energy.at(i, j) = block_energy_of_rows(ys, lows, pair, w, i);
+      }
+    }
+  });
+  return energy;
 }
 
 }  // namespace tidemark::detail

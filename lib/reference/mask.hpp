@@ -1,5 +1,6 @@
 #pragma once
 #include "plane.hpp"
+#include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
 
@@ -9,6 +10,8 @@ namespace tidemark::detail {
 // [floor, ceiling], G0.5. At full resolution that is the design's G1.5 / erode 7x7 / G2 / G1
 // chain, for a quarter of the work.
 Plane texture_mask(const Plane& luma, float floor_, float ceiling, int threads);
+// The same from an image's luminance, without materialising it (the embedder's path).
+Plane texture_mask(const ImageView& image, float floor_, float ceiling, int threads);
 inline constexpr int kMaskErodeRadius = 2;
 
 }  // namespace tidemark::detail
