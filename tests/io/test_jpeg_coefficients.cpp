@@ -101,6 +101,37 @@ TEST(BlockDct, InverseUndoesForwardAndAConstantIsItsDcTerm) {
   for (int k = 1; k < 64; ++k) EXPECT_NEAR(coefficients[k], 0.0f, 1e-4f);
 }
 
+// JPEG's definition (ITU-T T.81 A.3.3), in double precision.
+TEST(BlockDct, MatchesTheDefinitionInBothDirections) {
+  const double pi = std::acos(-1.0);
+  auto c = [](int k) { return k == 0 ? 1 / std::sqrt(2.0) : 1.0; };
+  auto basis = [&](int x, int u) { return std::cos((2 * x + 1) * u * pi / 16); };
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<float> level(-128, 127), coefficient(-300, 300);
+  for (int trial = 0; trial < 20; ++trial) {
+    float block[64], ours[64];
+    for (float& v : block) v = level(rng);
+    forward_dct_8x8(block, ours);
+    for (int v = 0; v < 8; ++v)
+      for (int u = 0; u < 8; ++u) {
+        double sum = 0;
+        for (int y = 0; y < 8; ++y)
+          for (int x = 0; x < 8; ++x) sum += block[8 * y + x] * basis(x, u) * basis(y, v);
+        ASSERT_NEAR(ours[8 * v + u], 0.25 * c(u) * c(v) * sum, 0.01) << "u " << u << " v " << v;
+      }
+    float coefficients[64], samples[64];
+    for (float& v : coefficients) v = coefficient(rng);
+    inverse_dct_8x8(coefficients, samples);
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        double sum = 0;
+        for (int v = 0; v < 8; ++v)
+          for (int u = 0; u < 8; ++u) sum += c(u) * c(v) * coefficients[8 * v + u] * basis(x, u) * basis(y, v);
+        ASSERT_NEAR(samples[8 * y + x], 0.25 * sum, 0.01) << "x " << x << " y " << y;
+      }
+  }
+}
+
 TEST(BlockDct, QuantisedChangeRoundsToWholeStepsAndReportsWhatItWrote) {
   float change[64], steps[64];
   for (float& v : change) v = 4.0f;                // DC 32
