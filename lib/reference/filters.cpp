@@ -121,29 +121,32 @@ Plane gaussian_blur(const Plane& in, float sigma, int threads) {
   return out;
 }
 
+namespace {
+// d = min over the row's window of radius r, clipped at the ends (multiversioned: 8 floats a step).
+TM_SIMD_CLONES void erode_row(const float* __restrict s, float* __restrict d, int w, int r) {
+  for (int x = 0; x < w; ++x) d[x] = s[x];
+  for (int t = 1; t <= r; ++t) {
+    // Window clipped at the borders: shifted copies only where they exist.
+    for (int x = 0; x + t < w; ++x) d[x] = std::min(d[x], s[x + t]);
+    for (int x = t; x < w; ++x) d[x] = std::min(d[x], s[x - t]);
+  }
+}
+TM_SIMD_CLONES void min_into(float* __restrict d, const float* __restrict s, int w) {
+  for (int x = 0; x < w; ++x) d[x] = std::min(d[x], s[x]);
+}
+}  // namespace
+
 Plane erode(const Plane& in, int r, int threads) {
   Plane tmp(in.width, in.height), out(in.width, in.height);
   const int w = in.width;
   parallel_for(in.height, threads, [&](int y0, int y1) {
-    for (int y = y0; y < y1; ++y) {
-      const float* __restrict s = in.row(y);
-      float* __restrict d = tmp.row(y);
-      for (int x = 0; x < w; ++x) d[x] = s[x];
-      for (int t = 1; t <= r; ++t) {
-        // Window clipped at the borders: shifted copies only where they exist.
-        for (int x = 0; x + t < w; ++x) d[x] = std::min(d[x], s[x + t]);
-        for (int x = t; x < w; ++x) d[x] = std::min(d[x], s[x - t]);
-      }
-    }
+    for (int y = y0; y < y1; ++y) erode_row(in.row(y), tmp.row(y), w, r);
   });
   parallel_for(in.height, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
-      float* __restrict d = out.row(y);
+      float* d = out.row(y);
       std::copy(tmp.row(y), tmp.row(y) + w, d);
-      for (int t = std::max(0, y - r); t <= std::min(in.height - 1, y + r); ++t) {
-        const float* __restrict s = tmp.row(t);
-        for (int x = 0; x < w; ++x) d[x] = std::min(d[x], s[x]);
-      }
+      for (int t = std::max(0, y - r); t <= std::min(in.height - 1, y + r); ++t) min_into(d, tmp.row(t), w);
     }
   });
   return out;
