@@ -168,8 +168,9 @@ TM_SIMD_CLONES QuantisedChange quantise_into(const float* __restrict coefficient
                                              std::int16_t* __restrict quantised) {
   // Adding and subtracting 1.5 * 2^23 rounds a float to the nearest integer (ties to even).
   const Row magic = Row{} + 12582912.0f;
+  using IntRow = std::int32_t __attribute__((vector_size(32)));
+  const IntRow low = IntRow{} - 1023, high = IntRow{} + 1023;
   Row intended{}, written{}, cross{};
-  float whole_steps[64];
   for (int r = 0; r < 8; ++r) {
     Row c, step;
     load_row(c, coefficients + 8 * r);
@@ -177,12 +178,15 @@ TM_SIMD_CLONES QuantisedChange quantise_into(const float* __restrict coefficient
     const Row n = (c / step + magic) - magic;
     const Row w = n * step;
     intended += c * c, written += w * w, cross += w * c;
-    __builtin_memcpy(whole_steps + 8 * r, &n, sizeof n);
-  }
-  for (int k = 0; k < 64; ++k) {
-    const int n = static_cast<int>(whole_steps[k]);
-    const int v = std::clamp(quantised[k] + n, -1023, 1023);
-    quantised[k] = static_cast<std::int16_t>(n == 0 ? quantised[k] : v);
+    ShortRow q;
+    __builtin_memcpy(&q, quantised + 8 * r, sizeof q);
+    const IntRow before = __builtin_convertvector(q, IntRow), whole = __builtin_convertvector(n, IntRow);
+    IntRow after = before + whole;
+    after = after < low ? low : after;
+    after = after > high ? high : after;
+    after = whole == 0 ? before : after;
+    q = __builtin_convertvector(after, ShortRow);
+    __builtin_memcpy(quantised + 8 * r, &q, sizeof q);
   }
   QuantisedChange out;
   for (int i = 0; i < 8; ++i) out.intended += intended[i], out.written += written[i], out.cross += cross[i];
