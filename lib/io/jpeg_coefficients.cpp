@@ -13,12 +13,16 @@ namespace tidemark::io {
 namespace {
 using jpeg::ErrorManager;
 
-bool read_coefficients(jpeg_decompress_struct* c, ErrorManager* err, const std::vector<std::uint8_t>& bytes,
-                       jvirt_barray_ptr** coefficients) {
+bool read_header(jpeg_decompress_struct* c, ErrorManager* err, const std::vector<std::uint8_t>& bytes) {
   if (setjmp(err->jump)) return false;
   jpeg_mem_src(c, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg::save_markers(c);
   jpeg_read_header(c, TRUE);
+  return true;
+}
+
+bool read_coefficients(jpeg_decompress_struct* c, ErrorManager* err, jvirt_barray_ptr** coefficients) {
+  if (setjmp(err->jump)) return false;
   *coefficients = jpeg_read_coefficients(c);
   return true;
 }
@@ -28,7 +32,6 @@ std::string unsupported_reason(const jpeg_decompress_struct& c) {
   if (c.jpeg_color_space != JCS_YCbCr && c.jpeg_color_space != JCS_GRAYSCALE) return "not a YCbCr or greyscale JPEG";
   const jpeg_component_info& y = c.comp_info[0];
   if (y.h_samp_factor != c.max_h_samp_factor || y.v_samp_factor != c.max_v_samp_factor) return "its luma is subsampled";
-  if (!y.quant_table) return "no quantisation table for its luma";
   return {};
 }
 
@@ -156,7 +159,8 @@ bool write_coefficients(jpeg::Compressor& out, ErrorManager* err, jpeg_decompres
   jpeg_mem_dest(c, &out.buf, &out.len);
   jpeg_copy_critical_parameters(in, c);
   // A progressive file stays progressive; a sequential one is written with the standard Huffman
-  // tables (optimising them costs more than the rest of the work together for ~4 % of size).
+  // tables: optimising them takes 2.5 times as long as the write (10 ms more for a 1080p picture)
+  // for about 4 % of size.
   if (in->progressive_mode) jpeg_simple_progression(c);
   c->optimize_coding = in->progressive_mode ? TRUE : FALSE;
   jpeg_write_coefficients(c, coefficients);
@@ -175,14 +179,17 @@ LumaMarkResult mark_jpeg_luma(const std::vector<std::uint8_t>& bytes, const std:
                               const LumaMarker& mark, int min_quality) {
   ErrorManager err{};
   jpeg::Decompressor d(err);
-  jvirt_barray_ptr* coefficients = nullptr;
-  if (!read_coefficients(&d.c, &err, bytes, &coefficients))
-    throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
-  if (err.warnings > 0) throw Error(Status::DecodeError, name + ": corrupt or truncated JPEG: " + err.message);
+  if (!read_header(&d.c, &err, bytes)) throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
   LumaMarkResult result;
   result.declined = unsupported_reason(d.c);
   if (!result.declined.empty()) return result;
+  // Before the coefficient arrays are allocated: a header can claim any size.
   check_dimensions(d.c.image_width, d.c.image_height, limits, name);
+  jvirt_barray_ptr* coefficients = nullptr;
+  if (!read_coefficients(&d.c, &err, &coefficients))
+    throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
+  if (err.warnings > 0) throw Error(Status::DecodeError, name + ": corrupt or truncated JPEG: " + err.message);
+  if (!d.c.comp_info[0].quant_table) throw Error(Status::DecodeError, name + ": corrupt JPEG: no quantisation table for its luma");
 
   Metadata md = jpeg::read_metadata(&d.c);
   result.quality = estimated_quality(*d.c.comp_info[0].quant_table);
