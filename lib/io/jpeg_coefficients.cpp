@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 
 #include "block_dct.hpp"
 #include "jpeg_support.hpp"
@@ -73,12 +74,23 @@ BlockExtent extent(JDIMENSION bx, JDIMENSION by, int width, int height) {
   return {x0, y0, std::min(8, width - x0), std::min(8, height - y0)};
 }
 
+// A 16-bit luma plane that is written whole before it is read: no zero fill.
+struct Luma16 {
+  int width, height;
+  std::unique_ptr<std::uint16_t[]> samples;
+  Luma16(int w, int h) : width(w), height(h), samples(std::make_unique_for_overwrite<std::uint16_t[]>(std::size_t(w) * h)) {}
+  ImageView view() const {
+    return {samples.get(), width, height, std::size_t(width) * 2, 1, SampleType::U16, MemorySpace::Host};
+  }
+};
+
 // A decoder's sample (level shift undone, clamped) as 16 bits.
 inline std::uint16_t to_level16(float sample) {
   return static_cast<std::uint16_t>(std::clamp(sample + 128.0f, 0.0f, 255.0f) * 257.0f + 0.5f);
 }
 // to_level16 on the 64 samples of a whole block: clamps and conversions on rows of 8, in vector registers.
-TM_SIMD_CLONES void store_whole_block(const float* __restrict samples, const ImageView& plane, int x0, int y0) {
+TM_SIMD_CLONES void store_whole_block(const float* __restrict samples, const ImageView& plane, const ImageView& copy,
+                                      int x0, int y0) {
   using Row = float __attribute__((vector_size(32)));
   using IntRow = std::int32_t __attribute__((vector_size(32)));
   using ShortRow = std::uint16_t __attribute__((vector_size(16)));
@@ -91,6 +103,7 @@ TM_SIMD_CLONES void store_whole_block(const float* __restrict samples, const Ima
     v = v > top ? top : v;
     const ShortRow level = __builtin_convertvector(__builtin_convertvector(v * 257.0f + 0.5f, IntRow), ShortRow);
     __builtin_memcpy(plane.row<std::uint16_t>(y0 + y) + x0, &level, sizeof level);
+    __builtin_memcpy(copy.row<std::uint16_t>(y0 + y) + x0, &level, sizeof level);
   }
 }
 TM_SIMD_CLONES void load_whole_change(const ImageView& before, const ImageView& after, int x0, int y0,
@@ -102,12 +115,12 @@ TM_SIMD_CLONES void load_whole_change(const ImageView& before, const ImageView& 
   }
 }
 
-// Decodes the luma blocks into 16-bit samples.
-Image decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::array<float, 64>& steps) {
-  const int width = static_cast<int>(c->image_width), height = static_cast<int>(c->image_height);
+// Decodes the luma blocks into 16-bit samples, written to both planes (the second is the one to mark).
+void decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::array<float, 64>& steps, const Luma16& out,
+                 const Luma16& copy) {
+  const int width = out.width, height = out.height;
   const jpeg_component_info& comp = c->comp_info[0];
-  Image out(width, height, 1, SampleType::U16);
-  const ImageView plane = out.view();
+  const ImageView plane = out.view(), second = copy.view();
   float px[64];
   for (JDIMENSION by = 0; by < comp.height_in_blocks && int(by) * 8 < height; ++by) {
     const JBLOCKROW row = block_row(c, luma, by, false);
@@ -115,20 +128,21 @@ Image decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::a
       dequantise_inverse_8x8(row[bx], steps.data(), px);
       const BlockExtent e = extent(bx, by, width, height);
       if (e.whole()) {
-        store_whole_block(px, plane, e.x0, e.y0);
+        store_whole_block(px, plane, second, e.x0, e.y0);
         continue;
       }
       for (int y = 0; y < e.h; ++y)
-        for (int x = 0; x < e.w; ++x) plane.row<std::uint16_t>(e.y0 + y)[e.x0 + x] = to_level16(px[8 * y + x]);
+        for (int x = 0; x < e.w; ++x)
+          plane.row<std::uint16_t>(e.y0 + y)[e.x0 + x] = second.row<std::uint16_t>(e.y0 + y)[e.x0 + x] =
+              to_level16(px[8 * y + x]);
     }
   }
-  return out;
 }
 
 // Adds (after - before), transformed and quantised with the luma's steps, to its coefficients.
 QuantisedChange add_change(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::array<float, 64>& steps,
-                           const Image& before, const Image& after) {
-  const int width = before.width(), height = before.height();
+                           const Luma16& before, const Luma16& after) {
+  const int width = before.width, height = before.height;
   const jpeg_component_info& comp = c->comp_info[0];
   const ImageView b = before.view(), a = after.view();
   QuantisedChange total;
@@ -199,12 +213,13 @@ LumaMarkResult mark_jpeg_luma(const std::vector<std::uint8_t>& bytes, const std:
     return result;
   }
   const std::array<float, 64> steps = steps_of(*d.c.comp_info[0].quant_table);
-  const Image before = decode_luma(&d.c, coefficients[0], steps);
-  Image after = before;
+  const int width = static_cast<int>(d.c.image_width), height = static_cast<int>(d.c.image_height);
+  const Luma16 before(width, height), after(width, height);
+  decode_luma(&d.c, coefficients[0], steps, before, after);
   mark(after.view(), md);
   const QuantisedChange s = add_change(&d.c, coefficients[0], steps, before, after);
   result.kept = s.intended > 0 && s.written > 0 ? s.cross / std::sqrt(s.intended * s.written) : (s.intended > 0 ? 0.0 : 1.0);
-  const double mse = s.written / (double(before.width()) * before.height());
+  const double mse = s.written / (double(width) * height);
   result.psnr_db = mse > 0 ? 10 * std::log10(255.0 * 255.0 / mse) : 99.0;
   jpeg::Compressor c(err);
   if (!write_coefficients(c, &err, &d.c, coefficients, md))
