@@ -123,8 +123,9 @@ void OutputOptions::check_writable(const std::filesystem::path& in, const std::f
 CLI::Option* add_quality_option(CLI::App& app, int& quality) {
   return app
       .add_option("--quality", quality,
-                  "JPEG/WebP output quality (default 95). Unset, a JPEG input written as JPEG keeps its own "
-                  "quality: the mark goes into its DCT coefficients without re-encoding the picture")
+                  "JPEG/WebP output quality (default 95). Unset, a JPEG input of quality 80 or more written "
+                  "as JPEG keeps its own quality: the mark goes into its DCT coefficients and the picture "
+                  "is not re-encoded")
       ->check(CLI::Range(1, 100));
 }
 
