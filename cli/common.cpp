@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -127,15 +126,6 @@ CLI::Option* add_quality_option(CLI::App& app, int& quality) {
                   "as JPEG keeps its own quality: the mark goes into its DCT coefficients and the picture "
                   "is not re-encoded")
       ->check(CLI::Range(1, 100));
-}
-
-void print_marked(const nlohmann::json& r) {
-  std::string how;
-  if (r.contains("jpeg")) how = ", JPEG coefficients";
-  if (r.contains("reencoded_because")) how = ", re-encoded: " + r["reencoded_because"].get<std::string>();
-  std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB%s)\n", r["input"].get<std::string>().c_str(),
-              r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>(),
-              how.c_str());
 }
 
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }

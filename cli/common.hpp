@@ -62,9 +62,6 @@ struct OutputOptions {
 // own quantisation (no second quantisation, same size); set, the output is re-encoded at it.
 CLI::Option* add_quality_option(CLI::App& app, int& quality);
 
-// "marked  IN -> OUT  (payload P, PSNR Q dB, how the JPEG was written)" for embed results.
-void print_marked(const nlohmann::json& result);
-
 // Exit codes (documented in --help and README).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSomeFailed = 1;
