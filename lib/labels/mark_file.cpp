@@ -14,7 +14,7 @@ void check_request(const MarkRequest& r, const Key& key) {
 }
 
 namespace {
-// Everything but the pixels: the ProduceID and its payload, the label (signed if asked) in `md`.
+// Everything but the pixels and the file: the ProduceID, its payload, the label (signed if asked).
 MarkResult prepare(const MarkRequest& r, const Key& key, int width, int height) {
   MarkResult out;
   out.width = width;
