@@ -5,13 +5,17 @@
 
 namespace tidemark::io {
 
+bool marks_jpeg_coefficients(const std::vector<std::uint8_t>& input, Format output_format, const SaveOptions& save) {
+  return save.jpeg_coefficients_from_quality > 0 && output_format == Format::Jpeg && looks_like_jpeg(input);
+}
+
 EmbedFileResult embed_image_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                  const Embedder& embedder, const Payload& payload, const Limits& limits,
                                  const SaveOptions& save) {
   const Format format = format_for_path(output);  // a bad extension fails before any work
   const std::vector<std::uint8_t> bytes = read_file(input, limits.max_file_bytes);
   EmbedFileResult r;
-  if (save.jpeg_coefficients_from_quality > 0 && format == Format::Jpeg && looks_like_jpeg(bytes)) {
+  if (marks_jpeg_coefficients(bytes, format, save)) {
     const LumaMarkResult m = with_file_name(input, [&] {
       return mark_jpeg_luma(
           bytes, input.string(), limits,

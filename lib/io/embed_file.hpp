@@ -4,6 +4,7 @@
 // SaveOptions::jpeg_coefficients_from_quality allows it (jpeg_coefficients.hpp).
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "image_file.hpp"
 #include "tidemark/embedder.hpp"
@@ -14,6 +15,10 @@ namespace tidemark::io {
 // coefficients by default. Marked that way, corpus images at quality 80 survive the robustness
 // suite as well as marked pixels do; at 70, images under 0.5 MP start to fail.
 inline constexpr int kJpegCoefficientsFromQuality = 80;
+
+// Whether `input` (its bytes), written as `output_format` under `save`, is to be marked in its
+// DCT coefficients: both ends JPEG and SaveOptions::jpeg_coefficients_from_quality set.
+bool marks_jpeg_coefficients(const std::vector<std::uint8_t>& input, Format output_format, const SaveOptions& save);
 
 struct EmbedFileResult {
   int width = 0, height = 0;

@@ -1,5 +1,6 @@
 #include "labels/mark_file.hpp"
 
+#include "io/embed_file.hpp"
 #include "io/jpeg_coefficients.hpp"
 #include "labels/binding.hpp"
 #include "labels/file_labels.hpp"
@@ -60,7 +61,7 @@ MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::
   const std::vector<std::uint8_t> bytes = io::read_file(input, limits.max_file_bytes);
   MarkResult result;
   std::vector<std::uint8_t> written;
-  if (save.jpeg_coefficients_from_quality > 0 && !r.visible && format == io::Format::Jpeg && io::looks_like_jpeg(bytes))
+  if (!r.visible && io::marks_jpeg_coefficients(bytes, format, save))
     written = io::with_file_name(input, [&] {
       return mark_jpeg_coefficients(bytes, input, r, embedder, key, limits, save.jpeg_coefficients_from_quality, result);
     });

@@ -275,10 +275,12 @@ TM_SIMD_CLONES void luma_row_u16(const std::uint16_t* s, float* d, int width, in
   luma_row_body(s, d, width, channels, scale);
 }
 
+namespace {
 void luminance_row(const ImageView& img, int y, float* out) {
   if (img.type == SampleType::U8) luma_row_u8(img.row<const std::uint8_t>(y), out, img.width, img.channels, 1.0f);
   else luma_row_u16(img.row<const std::uint16_t>(y), out, img.width, img.channels, 1.0f / 257.0f);
 }
+}  // namespace
 
 Plane luminance(const ImageView& img, int threads) {
   Plane out(img.width, img.height);
@@ -306,26 +308,11 @@ TM_SIMD_CLONES void whole_block_energy_row(const float* __restrict y0, const flo
   }
 }
 
-// shared::block_energy at half-resolution column i, from the block's one or two rows.
-float block_energy_of_rows(const float* const y[2], const float* const low[2], int rows, int w, int i) {
-  float sum = 0.0f;
-  int n = 0;
-  for (int dy = 0; dy < rows; ++dy)
-    for (int dx = 0; dx < 2; ++dx) {
-      const int x = 2 * i + dx;
-      if (x < w) {
-        const float d = y[dy][x] - low[dy][x];
-        sum += d * d;
-        ++n;
-      }
-    }
-  return sum / n;
-}
-
 constexpr int kEnergyRowsPerStrip = 16;
 }  // namespace
 
-Plane highpass_block_energy(int w, int h, const LumaRows& rows, int threads) {
+Plane highpass_block_energy(const ImageView& image, int threads) {
+  const int w = image.width, h = image.height;
   constexpr int R = 3;  // gaussian_kernel(1.0)
   int radius;
   const std::vector<float> k = gaussian_kernel(1.0f, radius);
@@ -345,14 +332,12 @@ Plane highpass_block_energy(int w, int h, const LumaRows& rows, int threads) {
       auto y_row = [&](int r) { return y.data() + std::size_t(r - first) * w; };
       auto blurred = [&](int r) { return blurred_rows.data() + std::size_t(r - first) * w; };
       for (int r = first; r < last; ++r) {
-        rows(r, y_row(r));
+        luminance_row(image, r, y_row(r));
         pad_row(y_row(r), w, R, padded.data());
         convolve_row_r3(padded.data(), blurred(r), w, taps);
       }
       for (int j = j0; j < j1; ++j) {
-        const int pair = std::min(2, h - 2 * j);
-        const float* ys[2] = {y_row(2 * j), pair == 2 ? y_row(2 * j + 1) : nullptr};
-        const float* lows[2] = {low.data(), low.data() + w};
+        const int pair = std::min(2, h - 2 * j);  // the block's rows: consecutive in both buffers
         for (int d = 0; d < pair; ++d) {
           const float* taps_rows[2 * R + 1];
           for (int t = -R; t <= R; ++t) taps_rows[t + R] = blurred(reflect101(2 * j + d + t, h));
@@ -360,10 +345,10 @@ Plane highpass_block_energy(int w, int h, const LumaRows& rows, int threads) {
         }
         int i = 0;
         if (pair == 2) {
-          whole_block_energy_row(ys[0], lows[0], ys[1], lows[1], energy.row(j), w / 2);
+          whole_block_energy_row(y_row(2 * j), low.data(), y_row(2 * j + 1), low.data() + w, energy.row(j), w / 2);
           i = w / 2;
         }
-        for (; i < energy.width; ++i) energy.at(i, j) = block_energy_of_rows(ys, lows, pair, w, i);
+        for (; i < energy.width; ++i) energy.at(i, j) = shared::block_energy(y_row(2 * j), low.data(), w, pair, i, 0);
       }
     }
   });

@@ -1,7 +1,6 @@
 #pragma once
 // Separable filters on float planes, multi-threaded by rows. Borders reflect (the edge pixel is
 // not repeated), like OpenCV's default, which the prototype used.
-#include <functional>
 #include <vector>
 
 #include "plane.hpp"
@@ -23,15 +22,10 @@ Plane box_mean_wrap(const Plane& in, int radius, int threads);
 Plane box_downsample(const Plane& in, int factor, int threads);
 // BT.601 luminance in 8-bit grey levels (16-bit samples are divided by 257).
 Plane luminance(const ImageView& image, int threads);
-// Row y of luminance(image), into out[0, width).
-void luminance_row(const ImageView& image, int y, float* out);
-
-// Fills out[0, width) with row y of a luminance plane.
-using LumaRows = std::function<void(int y, float* out)>;
 // The texture mask's first stage at half resolution ((w + 1) / 2 x (h + 1) / 2): over each 2 x 2
-// block, the mean of (Y - G1(Y))^2. Computed in strips of rows that stay in cache: neither Y nor
-// G1(Y) exists as a whole plane; the sums are those of luminance, gaussian_blur and
-// shared::block_energy, term for term.
-Plane highpass_block_energy(int width, int height, const LumaRows& rows, int threads);
+// block, the mean of (Y - G1(Y))^2 of the image's luminance Y. Computed in strips of rows that
+// stay in cache: neither Y nor G1(Y) exists as a whole plane; the sums are those of luminance,
+// gaussian_blur and shared::block_energy, term for term.
+Plane highpass_block_energy(const ImageView& image, int threads);
 
 }  // namespace tidemark::detail

@@ -1,6 +1,5 @@
 #include "mask.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "filters.hpp"
@@ -18,14 +17,8 @@ Plane mask_from_energy(const Plane& energy, float floor_, float ceiling, int thr
 }
 }  // namespace
 
-Plane texture_mask(const Plane& y, float floor_, float ceiling, int threads) {
-  const auto rows = [&](int r, float* out) { std::copy(y.row(r), y.row(r) + y.width, out); };
-  return mask_from_energy(highpass_block_energy(y.width, y.height, rows, threads), floor_, ceiling, threads);
-}
-
 Plane texture_mask(const ImageView& image, float floor_, float ceiling, int threads) {
-  const auto rows = [&](int r, float* out) { luminance_row(image, r, out); };
-  return mask_from_energy(highpass_block_energy(image.width, image.height, rows, threads), floor_, ceiling, threads);
+  return mask_from_energy(highpass_block_energy(image, threads), floor_, ceiling, threads);
 }
 
 }  // namespace tidemark::detail
