@@ -15,8 +15,7 @@
 #include <map>
 
 #include "common.hpp"
-#include "core/hex.hpp"
-#include "core/sha256.hpp"
+#include "file_hash.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark::cli {
@@ -99,17 +98,6 @@ void BatchOptions::add_to(CLI::App& app) {
   app.add_flag("--resume", resume,
                "With --manifest: skip files it records as done whose output is intact; redo the others, replacing "
                "outputs a killed run left unrecorded");
-}
-
-std::string file_sha256(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(Status::IoError, path.string() + ": cannot read it to hash it");
-  detail::Sha256 h;
-  std::vector<char> buf(1 << 16);
-  while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
-    h.update(std::span(reinterpret_cast<const std::uint8_t*>(buf.data()), std::size_t(in.gcount())));
-  const auto d = h.finish();
-  return detail::to_hex(d);
 }
 
 int BatchOptions::jobs_for(std::size_t inputs) const {

@@ -36,7 +36,4 @@ struct BatchHooks {
 int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, const BatchOptions& options,
               bool json_lines, const BatchHooks& hooks);
 
-// Lowercase hex SHA-256 of a file's bytes.
-std::string file_sha256(const std::filesystem::path& path);
-
 }  // namespace tidemark::cli
