@@ -151,32 +151,44 @@ void inverse_dct_8x8(const float* coefficients, float* samples) {
 
 namespace {
 using ShortRow = std::int16_t __attribute__((vector_size(16)));
+using IntRow = std::int32_t __attribute__((vector_size(32)));
 
-TM_SIMD_CLONES void dequantise(const std::int16_t* __restrict quantised, const float* __restrict steps,
-                               float* __restrict coefficients) {
+TM_SIMD_CLONES void dequantise_inverse(const std::int16_t* __restrict quantised, const float* __restrict scale,
+                                       float* __restrict samples) {
+  Block b;
   for (int r = 0; r < 8; ++r) {
     ShortRow q;
     __builtin_memcpy(&q, quantised + 8 * r, sizeof q);
-    Row step;
-    load_row(step, steps + 8 * r);
-    const Row c = __builtin_convertvector(q, Row) * step;
-    __builtin_memcpy(coefficients + 8 * r, &c, sizeof c);
+    Row s;
+    load_row(s, scale + 8 * r);
+    b.r[r] = __builtin_convertvector(q, Row) * s;
   }
+  aan_inverse(b.r);
+  transpose(b);
+  aan_inverse(b.r);
+  transpose(b);
+  store_block(b, samples);
 }
 
-TM_SIMD_CLONES QuantisedChange quantise_into(const float* __restrict coefficients, const float* __restrict steps,
-                                             std::int16_t* __restrict quantised) {
+TM_SIMD_CLONES QuantisedChange forward_quantise_add(const float* __restrict change, const float* __restrict scale,
+                                                    const float* __restrict steps, std::int16_t* __restrict quantised) {
+  Block b;
+  load_block(b, change);
+  aan_forward(b.r);
+  transpose(b);
+  aan_forward(b.r);
+  transpose(b);
   // Adding and subtracting 1.5 * 2^23 rounds a float to the nearest integer (ties to even).
   const Row magic = Row{} + 12582912.0f;
-  using IntRow = std::int32_t __attribute__((vector_size(32)));
   const IntRow low = IntRow{} - 1023, high = IntRow{} + 1023;
   Row intended{}, written{}, cross{};
   for (int r = 0; r < 8; ++r) {
-    Row c, step;
-    load_row(c, coefficients + 8 * r);
+    Row s, step;
+    load_row(s, scale + 8 * r);
     load_row(step, steps + 8 * r);
-    const Row n = (c / step + magic) - magic;
-    const Row w = n * step;
+    const Row in_steps = b.r[r] * s;
+    const Row n = (in_steps + magic) - magic;
+    const Row c = in_steps * step, w = n * step;
     intended += c * c, written += w * w, cross += w * c;
     ShortRow q;
     __builtin_memcpy(&q, quantised + 8 * r, sizeof q);
@@ -194,16 +206,20 @@ TM_SIMD_CLONES QuantisedChange quantise_into(const float* __restrict coefficient
 }
 }  // namespace
 
-void dequantise_inverse_8x8(const std::int16_t* quantised, const float* steps, float* samples) {
-  float coefficients[64];
-  dequantise(quantised, steps, coefficients);
-  inverse_dct_8x8(coefficients, samples);
+BlockQuantiser::BlockQuantiser(const float* steps) {
+  for (int k = 0; k < 64; ++k) {
+    steps_[k] = steps[k];
+    dequantise_[k] = steps[k] * scales().inverse[k];
+    quantise_[k] = scales().forward[k] / steps[k];
+  }
 }
 
-QuantisedChange add_quantised_dct_8x8(const float* change, const float* steps, std::int16_t* quantised) {
-  float coefficients[64];
-  forward_dct_8x8(change, coefficients);
-  return quantise_into(coefficients, steps, quantised);
+void BlockQuantiser::samples_of(const std::int16_t* quantised, float* samples) const {
+  dequantise_inverse(quantised, dequantise_, samples);
+}
+
+QuantisedChange BlockQuantiser::add_change(const float* change, std::int16_t* quantised) const {
+  return forward_quantise_add(change, quantise_, steps_, quantised);
 }
 
 }  // namespace tidemark::io

@@ -58,10 +58,10 @@ JBLOCKROW block_row(jpeg_decompress_struct* c, jvirt_barray_ptr array, JDIMENSIO
   return (*c->mem->access_virt_barray)(reinterpret_cast<j_common_ptr>(c), array, row, 1, writable ? TRUE : FALSE)[0];
 }
 
-std::array<float, 64> steps_of(const JQUANT_TBL& q) {
-  std::array<float, 64> steps;
+BlockQuantiser quantiser_of(const JQUANT_TBL& q) {
+  float steps[64];
   for (int k = 0; k < 64; ++k) steps[k] = static_cast<float>(q.quantval[k]);
-  return steps;
+  return BlockQuantiser(steps);
 }
 
 // The part of block (bx, by) inside the picture: whole blocks take the loops of fixed length.
@@ -116,7 +116,7 @@ TM_SIMD_CLONES void load_whole_change(const ImageView& before, const ImageView& 
 }
 
 // Decodes the luma blocks into 16-bit samples, written to both planes (the second is the one to mark).
-void decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::array<float, 64>& steps, const Luma16& out,
+void decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const BlockQuantiser& quantiser, const Luma16& out,
                  const Luma16& copy) {
   const int width = out.width, height = out.height;
   const jpeg_component_info& comp = c->comp_info[0];
@@ -125,7 +125,7 @@ void decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::ar
   for (JDIMENSION by = 0; by < comp.height_in_blocks && int(by) * 8 < height; ++by) {
     const JBLOCKROW row = block_row(c, luma, by, false);
     for (JDIMENSION bx = 0; bx < comp.width_in_blocks && int(bx) * 8 < width; ++bx) {
-      dequantise_inverse_8x8(row[bx], steps.data(), px);
+      quantiser.samples_of(row[bx], px);
       const BlockExtent e = extent(bx, by, width, height);
       if (e.whole()) {
         store_whole_block(px, plane, second, e.x0, e.y0);
@@ -140,7 +140,7 @@ void decode_luma(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::ar
 }
 
 // Adds (after - before), transformed and quantised with the luma's steps, to its coefficients.
-QuantisedChange add_change(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const std::array<float, 64>& steps,
+QuantisedChange add_change(jpeg_decompress_struct* c, jvirt_barray_ptr luma, const BlockQuantiser& quantiser,
                            const Luma16& before, const Luma16& after) {
   const int width = before.width, height = before.height;
   const jpeg_component_info& comp = c->comp_info[0];
@@ -160,7 +160,7 @@ QuantisedChange add_change(jpeg_decompress_struct* c, jvirt_barray_ptr luma, con
             change[8 * y + x] = (float(a.row<const std::uint16_t>(e.y0 + y)[e.x0 + x]) -
                                  float(b.row<const std::uint16_t>(e.y0 + y)[e.x0 + x])) * (1.0f / 257.0f);
       }
-      total += add_quantised_dct_8x8(change, steps.data(), row[bx]);
+      total += quantiser.add_change(change, row[bx]);
     }
   }
   return total;
@@ -212,12 +212,12 @@ LumaMarkResult mark_jpeg_luma(const std::vector<std::uint8_t>& bytes, const std:
                       std::to_string(min_quality) + ", too coarse to carry the mark";
     return result;
   }
-  const std::array<float, 64> steps = steps_of(*d.c.comp_info[0].quant_table);
+  const BlockQuantiser quantiser = quantiser_of(*d.c.comp_info[0].quant_table);
   const int width = static_cast<int>(d.c.image_width), height = static_cast<int>(d.c.image_height);
   const Luma16 before(width, height), after(width, height);
-  decode_luma(&d.c, coefficients[0], steps, before, after);
+  decode_luma(&d.c, coefficients[0], quantiser, before, after);
   mark(after.view(), md);
-  const QuantisedChange s = add_change(&d.c, coefficients[0], steps, before, after);
+  const QuantisedChange s = add_change(&d.c, coefficients[0], quantiser, before, after);
   result.kept = s.intended > 0 && s.written > 0 ? s.cross / std::sqrt(s.intended * s.written) : (s.intended > 0 ? 0.0 : 1.0);
   const double mse = s.written / (double(width) * height);
   result.psnr_db = mse > 0 ? 10 * std::log10(255.0 * 255.0 / mse) : 99.0;

@@ -139,12 +139,37 @@ TEST(BlockDct, QuantisedChangeRoundsToWholeStepsAndReportsWhatItWrote) {
   std::int16_t q[64] = {};
   q[0] = -1024;  // a limit the change moves away from
   q[5] = 7;
-  const QuantisedChange s = add_quantised_dct_8x8(change, steps, q);
+  const QuantisedChange s = BlockQuantiser(steps).add_change(change, q);
   EXPECT_EQ(q[0], -1021);  // round(32 / 10) = 3
   EXPECT_EQ(q[5], 7);      // no change where the change is zero, even next to a limit
   EXPECT_NEAR(s.intended, 32.0 * 32.0, 1e-2);
   EXPECT_NEAR(s.written, 30.0 * 30.0, 1e-2);
   EXPECT_NEAR(s.cross, 30.0 * 32.0, 1e-2);
+}
+
+// The folded scales give what the plain transforms and a division by the steps give.
+TEST(BlockDct, QuantiserAgreesWithTheTransformsAndTheSteps) {
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<float> sample(-6, 6), step(1, 40);
+  std::uniform_int_distribution<int> level(-60, 60);
+  for (int trial = 0; trial < 200; ++trial) {
+    float steps[64], change[64], coefficients[64];
+    std::int16_t q[64], before[64];
+    for (int k = 0; k < 64; ++k) steps[k] = std::round(step(rng)), change[k] = sample(rng), q[k] = before[k] = level(rng);
+    const BlockQuantiser quantiser(steps);
+    float dequantised[64], expected[64], samples[64];
+    for (int k = 0; k < 64; ++k) dequantised[k] = q[k] * steps[k];
+    inverse_dct_8x8(dequantised, expected);
+    quantiser.samples_of(q, samples);
+    for (int k = 0; k < 64; ++k) ASSERT_NEAR(samples[k], expected[k], 1e-3f) << k;
+    forward_dct_8x8(change, coefficients);
+    quantiser.add_change(change, q);
+    for (int k = 0; k < 64; ++k) {
+      const float ratio = coefficients[k] / steps[k];
+      if (std::abs(std::abs(ratio - std::trunc(ratio)) - 0.5f) < 1e-3f) continue;  // a tie either way
+      ASSERT_EQ(q[k], before[k] + std::lround(ratio)) << k;
+    }
+  }
 }
 
 TEST(JpegCoefficients, AConstantLumaChangeMovesOnlyEachBlocksDcTerm) {
