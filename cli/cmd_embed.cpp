@@ -100,6 +100,7 @@ Runner setup_embed(CLI::App& app) {
     video_params.embed.threads = o->common.threads;
     video_params.cell_scale = o->video.cell_scale;
     video_params.follow_motion = !o->video.frame_fixed;
+    video_params.backend = o->common.backend_choice();
     const io::VideoEncodeOptions encode = o->video.encode_options();
     const bool video_progress = inputs.size() == 1;
     hooks.work = [&](const InputFile& in, const fs::path& out) {

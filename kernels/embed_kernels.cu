@@ -97,13 +97,30 @@ __global__ void content_offset_kernel(DeviceImage img, shared::SipKey key, int p
   if (i == 0) shared::offset_from_hash(key, part[0], period, offset[0], offset[1]);
 }
 
-template <class T>
-__global__ void apply_kernel(DeviceImage img, const float* mask, const float* tile, int period, float scale,
-                             float strength, const int* offset) {
+// Where the tile is read: the image path's whole offsets, which content_offset left on the device...
+struct OffsetOnDevice {
+  float scale;
+  const int* offset;
+  __device__ float operator()(const float* tile, int period, int x, int y) const {
+    return shared::tile_at(tile, period, x, y, scale, offset[0], offset[1]);
+  }
+};
+// ...or a geometry given by the caller (video frames whose tile follows the picture).
+struct GivenGeometry {
+  float scale, ox, oy;
+  bool exact;
+  __device__ float operator()(const float* tile, int period, int x, int y) const {
+    return shared::tile_at_geometry(tile, period, x, y, scale, ox, oy, exact);
+  }
+};
+
+template <class T, class TileAt>
+__global__ void apply_kernel(DeviceImage img, const float* mask, const float* tile, int period, float strength,
+                             TileAt tile_at) {
   const int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
   if (x >= img.width || y >= img.height) return;
   const float m = shared::mask_at(mask, (img.width + 1) / 2, (img.height + 1) / 2, x, y);
-  const float d = strength * m * shared::tile_at(tile, period, x, y, scale, offset[0], offset[1]);
+  const float d = strength * m * tile_at(tile, period, x, y);
   T* p = reinterpret_cast<T*>(static_cast<unsigned char*>(img.data) + img.pitch * y) + x * img.channels;
   const int colour = img.channels == 1 ? 1 : 3;
   for (int k = 0; k < colour; ++k) {
@@ -155,11 +172,26 @@ cudaError_t content_offset(const DeviceImage& img, std::uint64_t k0, std::uint64
   return cudaGetLastError();
 }
 
+namespace {
+template <class TileAt>
+cudaError_t launch_apply(const DeviceImage& img, const float* mask, const float* tile, int period, float strength,
+                         TileAt tile_at, cudaStream_t s) {
+  const dim3 grid = grid_for(img.width, img.height), block(kBlockX, kBlockY);
+  if (img.u16) apply_kernel<std::uint16_t><<<grid, block, 0, s>>>(img, mask, tile, period, strength, tile_at);
+  else apply_kernel<std::uint8_t><<<grid, block, 0, s>>>(img, mask, tile, period, strength, tile_at);
+  return cudaGetLastError();
+}
+}  // namespace
+
 cudaError_t apply_delta(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
                         float strength, const int* offset, cudaStream_t s) {
-  if (img.u16) apply_kernel<std::uint16_t><<<grid_for(img.width, img.height), dim3(kBlockX, kBlockY), 0, s>>>(img, mask, tile, period, scale, strength, offset);
-  else apply_kernel<std::uint8_t><<<grid_for(img.width, img.height), dim3(kBlockX, kBlockY), 0, s>>>(img, mask, tile, period, scale, strength, offset);
-  return cudaGetLastError();
+  return launch_apply(img, mask, tile, period, strength, OffsetOnDevice{scale, offset}, s);
+}
+
+cudaError_t apply_delta_at(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
+                           float offset_x, float offset_y, float strength, cudaStream_t s) {
+  const bool exact = shared::is_exact_geometry(scale, offset_x, offset_y);
+  return launch_apply(img, mask, tile, period, strength, GivenGeometry{scale, offset_x, offset_y, exact}, s);
 }
 
 }  // namespace tidemark::kernels

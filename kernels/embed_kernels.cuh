@@ -38,5 +38,8 @@ cudaError_t content_offset(const DeviceImage& img, std::uint64_t k0, std::uint64
 // half resolution, read bilinearly.
 cudaError_t apply_delta(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
                         float strength, const int* offset, cudaStream_t s);
+// The same with the tile's geometry given (any scale, fractional offsets): embed_cpu_at.
+cudaError_t apply_delta_at(const DeviceImage& img, const float* mask, const float* tile, int period, float scale,
+                           float offset_x, float offset_y, float strength, cudaStream_t s);
 
 }  // namespace tidemark::kernels

@@ -23,6 +23,11 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace&, const detail::Key
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }
 
+void cuda_embed_at(CudaEmbedWorkspace&, const detail::KeyMaterial&, const EmbedParams&, const ImageView&, const Payload&,
+                   const TileGeometry&) {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
+}
+
 struct CudaDetectWorkspace {};
 void CudaDetectWorkspaceDeleter::operator()(CudaDetectWorkspace* ws) const noexcept { delete ws; }
 

@@ -27,6 +27,11 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
                                           const EmbedParams& params, std::span<const ImageView> images,
                                           std::span<const Payload> payloads);
 
+// Marks one image (host or device view) with the tile at a given geometry (Embedder::embed_at);
+// returns when the pixels are written.
+void cuda_embed_at(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& params,
+                   const ImageView& image, const Payload& payload, const TileGeometry& geometry);
+
 // Device buffers, staging and a stream for one Detector's calls (one at a time).
 struct CudaDetectWorkspace;
 struct CudaDetectWorkspaceDeleter {

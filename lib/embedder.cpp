@@ -68,8 +68,12 @@ void Embedder::embed_at(const ImageView& image, const Payload& payload, const Ti
   check_embeddable(image);
   if (!(geometry.scale >= 0.25 && geometry.scale <= 64))
     throw Error(Status::InvalidArgument, "tile scale must be in [0.25, 64] image pixels per tile pixel");
-  if (image.space == MemorySpace::Device)
-    throw Error(Status::Unsupported, "embed_at: device-resident frames are not supported yet; pass host memory");
+  if (image.space == MemorySpace::Device || impl_->backend == Backend::Cuda) {
+    std::lock_guard lock(impl_->cuda_mutex);
+    if (!impl_->cuda) impl_->cuda = make_cuda_embed_workspace();
+    cuda_embed_at(*impl_->cuda, impl_->km, impl_->params, image, payload, geometry);
+    return;
+  }
   detail::embed_cpu_at(impl_->km, impl_->params, image, payload, geometry);
 }
 

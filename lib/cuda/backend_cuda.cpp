@@ -92,11 +92,9 @@ void copy_rows(unsigned char* dst, std::size_t dst_pitch, const unsigned char* s
   }, kRowsPerTask);
 }
 
-// The stages of reference/embed_cpu.cpp for one image on `lane`'s stream: mask (half resolution
-// after the high-pass), offset, then the tile added to the colour channels.
-void enqueue_mark(CudaEmbedWorkspace& ws, EmbedLane& lane, const detail::KeyMaterial& km, const EmbedParams& p,
-                  const kernels::DeviceImage& img, const float* tile, double tile_scale, int* offset,
-                  int* host_offset) {
+// The mask stages of reference/mask.cpp on `lane`'s stream: half resolution after the high-pass,
+// left in lane.b.
+void enqueue_mask(CudaEmbedWorkspace& ws, EmbedLane& lane, const EmbedParams& p, const kernels::DeviceImage& img) {
   const cudaStream_t s = lane.stream.get();
   const int w = img.width, h = img.height, w2 = (w + 1) / 2, h2 = (h + 1) / 2;
   check(kernels::luminance(img, lane.y.get(), s), "luminance");
@@ -108,6 +106,15 @@ void enqueue_mark(CudaEmbedWorkspace& ws, EmbedLane& lane, const detail::KeyMate
   check(kernels::gaussian(lane.b.get(), lane.t.get(), lane.a.get(), w2, h2, ws.g1, s), "blur");
   check(kernels::mask_from_activity(lane.a.get(), w2, h2, float(p.mask_floor), float(p.mask_ceiling), s), "mask");
   check(kernels::gaussian(lane.a.get(), lane.t.get(), lane.b.get(), w2, h2, ws.g05, s), "blur");
+}
+
+// The stages of reference/embed_cpu.cpp for one image on `lane`'s stream: mask, offset, then the
+// tile added to the colour channels.
+void enqueue_mark(CudaEmbedWorkspace& ws, EmbedLane& lane, const detail::KeyMaterial& km, const EmbedParams& p,
+                  const kernels::DeviceImage& img, const float* tile, double tile_scale, int* offset,
+                  int* host_offset) {
+  const cudaStream_t s = lane.stream.get();
+  enqueue_mask(ws, lane, p, img);
   if (p.offset_seed) {
     shared::offset_from_seed(km.sip_key(), *p.offset_seed, tm1::kTile, host_offset[0], host_offset[1]);
     check(cudaMemcpyAsync(offset, host_offset, 2 * sizeof(int), cudaMemcpyHostToDevice, s), "offset upload");
@@ -119,7 +126,51 @@ void enqueue_mark(CudaEmbedWorkspace& ws, EmbedLane& lane, const detail::KeyMate
   check(kernels::apply_delta(img, lane.b.get(), tile, tm1::kTile, float(tile_scale), float(p.strength), offset, s), "apply");
 }
 
+constexpr std::size_t kTileFloats = detail::KeyMaterial::kTilePixels;
+
+// The tiles of these payloads, in this order, into ws.tile (kept while the payloads stay the same).
+void upload_tiles(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const std::vector<std::uint64_t>& payloads) {
+  if (payloads == ws.tile_payloads) return;
+  std::vector<float> tiles(payloads.size() * kTileFloats);
+  for (std::size_t k = 0; k < payloads.size(); ++k) {
+    const auto t = km.tile(payloads[k]);
+    std::copy(t.begin(), t.end(), tiles.begin() + k * kTileFloats);
+  }
+  ws.tile.reserve(tiles.size());
+  const cudaStream_t s = ws.lanes[0].stream.get();
+  check(cudaMemcpyAsync(ws.tile.get(), tiles.data(), tiles.size() * sizeof(float), cudaMemcpyHostToDevice, s), "tile upload");
+  check(cudaStreamSynchronize(s), "tile upload");  // `tiles` is a host temporary; the other lane reads it too
+  ws.tile_payloads = payloads;
+}
+
 }  // namespace
+
+void cuda_embed_at(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& p, const ImageView& view,
+                   const Payload& payload, const TileGeometry& geometry) {
+  upload_tiles(ws, km, {payload.value});
+  EmbedLane& lane = ws.lanes[0];
+  const cudaStream_t s = lane.stream.get();
+  for (auto* buf : {&lane.y, &lane.a, &lane.b, &lane.t}) buf->reserve(std::size_t(view.width) * view.height);
+  kernels::DeviceImage img{view.data, view.width, view.height, view.pitch, view.channels, view.type == SampleType::U16};
+  const std::size_t row = view.row_bytes(), bytes = row * view.height;
+  const bool on_host = view.space == MemorySpace::Host;
+  if (on_host) {  // one frame at a time: staged through pinned memory, then synchronously back
+    lane.image.reserve(bytes);
+    lane.staging.reserve(bytes);
+    lane.pending.reset();
+    img.data = lane.image.get();
+    img.pitch = row;
+    copy_rows(lane.staging.get(), row, static_cast<const unsigned char*>(view.data), view.pitch, row, view.height);
+    check(cudaMemcpyAsync(img.data, lane.staging.get(), bytes, cudaMemcpyHostToDevice, s), "upload");
+  }
+  enqueue_mask(ws, lane, p, img);
+  check(kernels::apply_delta_at(img, lane.b.get(), ws.tile.get(), tm1::kTile, float(geometry.scale),
+                                float(geometry.offset_x), float(geometry.offset_y), float(p.strength), s),
+        "apply");
+  if (on_host) check(cudaMemcpyAsync(lane.staging.get(), img.data, bytes, cudaMemcpyDeviceToHost, s), "download");
+  check(cudaStreamSynchronize(s), "embed");
+  if (on_host) copy_rows(static_cast<unsigned char*>(view.data), view.pitch, lane.staging.get(), row, row, view.height);
+}
 
 std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& p,
                                           std::span<const ImageView> views, std::span<const Payload> payloads) {
@@ -147,19 +198,7 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
     tile_of[i] = static_cast<std::size_t>(it - distinct.begin());
     if (it == distinct.end()) distinct.push_back(payloads[i].value);
   }
-  constexpr std::size_t kTileFloats = detail::KeyMaterial::kTilePixels;
-  if (distinct != ws.tile_payloads) {
-    std::vector<float> tiles(distinct.size() * kTileFloats);
-    for (std::size_t k = 0; k < distinct.size(); ++k) {
-      const auto t = km.tile(distinct[k]);
-      std::copy(t.begin(), t.end(), tiles.begin() + k * kTileFloats);
-    }
-    ws.tile.reserve(tiles.size());
-    const cudaStream_t s = ws.lanes[0].stream.get();
-    check(cudaMemcpyAsync(ws.tile.get(), tiles.data(), tiles.size() * sizeof(float), cudaMemcpyHostToDevice, s), "tile upload");
-    check(cudaStreamSynchronize(s), "tile upload");  // `tiles` is a host temporary; the other lane reads it too
-    ws.tile_payloads = distinct;
-  }
+  upload_tiles(ws, km, distinct);
 
   // A staged image's marked pixels go back to the caller once its lane is done with it.
   auto unstage = [&](EmbedLane& lane) {

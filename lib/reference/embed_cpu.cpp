@@ -114,7 +114,7 @@ void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& 
   const float strength = static_cast<float>(p.strength);
   const float ox = static_cast<float>(geometry.offset_x), oy = static_cast<float>(geometry.offset_y);
   // The image path (scale 1, whole offsets) reads the tile without interpolation.
-  const bool exact = g == 1.0f && ox == std::floor(ox) && oy == std::floor(oy);
+  const bool exact = shared::is_exact_geometry(g, ox, oy);
   auto coord = [&](int v, float o) {
     return exact ? shared::tile_coord(v, 1.0f, static_cast<int>(o), tm1::kTile)
                  : shared::tile_coord_interpolated(v, g, o, tm1::kTile);

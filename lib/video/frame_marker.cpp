@@ -39,7 +39,7 @@ double video_tile_scale(int width, int height, double cell_scale) {
 
 struct FrameMarker::Impl {
   Impl(const Key& key, const Payload& p, const VideoEmbedParams& vp)
-      : km(key), embedder(key, vp.embed, Backend::Cpu), payload(p), params(vp) {
+      : km(key), embedder(key, vp.embed, vp.backend), payload(p), params(vp) {
     if (!(vp.cell_scale >= 1 && vp.cell_scale <= 16))
       throw Error(Status::InvalidArgument, "video cell scale must be in [1, 16]");
   }

@@ -17,6 +17,7 @@
 #include "files.hpp"
 #include "video.hpp"
 #include "tidemark/detector.hpp"
+#include "backend_names.hpp"
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/foreign_marks.hpp"
@@ -27,15 +28,6 @@ using namespace nb::literals;
 
 namespace tidemark::python {
 namespace {
-
-Backend backend_from(const std::string& name) {
-  if (name == "auto") return Backend::Auto;
-  if (name == "cpu") return Backend::Cpu;
-  if (name == "cuda") return Backend::Cuda;
-  throw Error(Status::InvalidArgument, "backend must be 'auto', 'cpu' or 'cuda', not '" + name + "'");
-}
-
-const char* backend_name(Backend b) { return b == Backend::Cuda ? "cuda" : "cpu"; }
 
 void bind_key(nb::module_& m) {
   nb::class_<Key>(m, "Key",

@@ -6,6 +6,7 @@
 #include <nanobind/stl/tuple.h>
 
 #include "array_view.hpp"
+#include "backend_names.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/video.hpp"
 #include "video.hpp"
@@ -57,8 +58,9 @@ void bind_video(nb::module_& m) {
   nb::class_<FrameMarker>(m, "FrameMarker", "Marks the frames of one clip, in display order (video profile).")
       .def("__init__",
            [](FrameMarker* self, const Key& key, std::uint64_t payload, double strength, double mask_floor,
-              double cell_scale, bool follow_motion, int threads) {
+              double cell_scale, bool follow_motion, int threads, const std::string& backend) {
              VideoEmbedParams p;
+             p.backend = backend_from(backend);
              p.embed.strength = strength;
              p.embed.mask_floor = mask_floor;
              p.embed.threads = threads;
@@ -68,7 +70,7 @@ void bind_video(nb::module_& m) {
            },
            "key"_a, "payload"_a, "strength"_a = VideoEmbedParams{}.embed.strength,
            "mask_floor"_a = VideoEmbedParams{}.embed.mask_floor, "cell_scale"_a = VideoEmbedParams{}.cell_scale,
-           "follow_motion"_a = true, "threads"_a = 0)
+           "follow_motion"_a = true, "threads"_a = 0, "backend"_a = "auto")
       .def("mark_inplace",
            [](FrameMarker& fm, const AnyArray& frame) {
              const ImageView v = view_of(frame, "mark");

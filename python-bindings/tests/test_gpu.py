@@ -48,3 +48,11 @@ def test_cuda_detector_reads_tensors_on_the_device(orange, key):
     assert detector.detect(t).payload == 23
     assert detector.detect(t.cpu().numpy()).payload == 23
     assert not detector.detect(torch.from_numpy(orange).cuda()).detected
+
+
+def test_video_frames_marked_on_cuda_match_the_cpu(orange):
+    marker_cpu, marker_gpu = tidemark.VideoMarker(payload=7, backend="cpu"), tidemark.VideoMarker(payload=7, backend="cuda")
+    for shift in range(3):  # a pan: the tile follows it with fractional offsets
+        frame = np.ascontiguousarray(np.roll(orange, 3 * shift, axis=1))
+        a, b = marker_cpu.mark(frame), marker_gpu.mark(frame)
+        assert np.abs(a.astype(int) - b).max() <= TOLERANCE

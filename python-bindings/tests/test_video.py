@@ -76,3 +76,12 @@ def test_bad_frames_raise():
         marker.mark(np.zeros((H, W, 3), np.int32))
     with pytest.raises(ValueError):
         tidemark.VideoMarker(payload=1, cell_scale=0.5)
+
+
+def test_backend_is_chosen_by_name():
+    big = scene(11)
+    frame = pan(big, 0)
+    cpu = tidemark.VideoMarker(payload=5, backend="cpu").mark(frame)
+    assert np.array_equal(cpu, tidemark.VideoMarker(payload=5, backend="cpu").mark(frame))
+    with pytest.raises(ValueError, match="backend must be"):
+        tidemark.VideoMarker(payload=5, backend="gpu")

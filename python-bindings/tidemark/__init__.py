@@ -184,6 +184,8 @@ class VideoMarker:
     on images and a tile that follows the picture's motion, so the mark survives re-encoding.
     Use one per clip (it tracks motion from frame to frame); frames are numpy arrays (H x W gray,
     H x W x 3 RGB, H x W x 4 RGBA; uint8, uint16 or float in [0, 1]) or PIL images, on the host.
+    backend: "auto" (each frame's mask and tile on CUDA when a device is present), "cpu" or "cuda";
+    the motion is measured on the host either way.
 
         marker = tidemark.VideoMarker(key, payload=0xA1)
         for frame in frames:            # e.g. decoded with PyAV: frame.to_ndarray(format="rgb24")
@@ -192,10 +194,10 @@ class VideoMarker:
 
     def __init__(self, key: KeyLike = None, payload: PayloadLike = 0, *, strength: float = _VIDEO_DEFAULT_STRENGTH,
                  mask_floor: float = _VIDEO_DEFAULT_FLOOR, cell_scale: float = _VIDEO_DEFAULT_CELL_SCALE, follow_motion: bool = True,
-                 threads: int = 0) -> None:
+                 threads: int = 0, backend: str = "auto") -> None:
         self.key = _key(key)
         self._core = _ext.FrameMarker(self.key, _payload(payload), strength, mask_floor, cell_scale, follow_motion,
-                                      threads)
+                                      threads, backend)
 
     def mark(self, frame: Any, *, bgr: bool = False, inplace: bool = False) -> Any:
         """The marked frame, of the same type, shape and dtype as `frame`."""

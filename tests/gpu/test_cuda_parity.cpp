@@ -145,6 +145,37 @@ TEST(CudaParity, PinnedAndPageableHostImagesInOneBatch) {
   for (void* p : pinned) cudaFreeHost(p);
 }
 
+// Video frames: the tile at a geometry the caller gives (fractional offsets, any scale, the exact
+// scale-1 case), 8-bit and 16-bit luma planes and an RGB frame, from host and device memory.
+TEST(CudaParity, EmbedAtAGivenGeometryMatchesCpu) {
+  REQUIRE_GPU();
+  Embedder cpu(Key::public_default(), {}, Backend::Cpu), gpu(Key::public_default(), {}, Backend::Cuda);
+  struct Case {
+    int w, h, c;
+    SampleType t;
+    TileGeometry g;
+  };
+  for (const Case& k : {Case{1280, 720, 1, SampleType::U8, {4.0, 17.25, 101.6}}, Case{853, 481, 1, SampleType::U16, {2.7, 0.5, 127.9}},
+                        Case{640, 360, 3, SampleType::U8, {1.0, 5.0, 9.0}}, Case{1920, 1080, 1, SampleType::U8, {4.43, 63.1, 2.2}}}) {
+    Image a = natural_image(k.w, k.h, k.c, 31, k.t), b = a, c = a;
+    cpu.embed_at(a.view(), kPayload, k.g);
+    gpu.embed_at(b.view(), kPayload, k.g);
+    const std::string name = "embed_at_" + std::to_string(k.w) + "x" + std::to_string(k.h) + "x" + std::to_string(k.c);
+    if (k.t == SampleType::U8) expect_same(a, b, name);
+    else EXPECT_EQ(a.bytes(), b.bytes()) << name;
+    void* d = nullptr;  // the same frame from device memory
+    ASSERT_EQ(cudaMalloc(&d, c.bytes().size()), cudaSuccess);
+    cudaMemcpy(d, c.bytes().data(), c.bytes().size(), cudaMemcpyHostToDevice);
+    ImageView dv = c.view();
+    dv.data = d;
+    dv.space = MemorySpace::Device;
+    cpu.embed_at(dv, kPayload, k.g);  // device memory goes to CUDA whatever the backend
+    cudaMemcpy(c.bytes().data(), d, c.bytes().size(), cudaMemcpyDeviceToHost);
+    cudaFree(d);
+    EXPECT_EQ(b.bytes(), c.bytes()) << name << " from device memory";
+  }
+}
+
 TEST(CudaParity, SelectsCudaWhenPresent) {
   REQUIRE_GPU();
   EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cuda);

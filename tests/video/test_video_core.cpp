@@ -7,6 +7,8 @@
 #include <random>
 
 #include "core/ecc.hpp"
+#include "core/key_material.hpp"
+#include "tidemark/shared/pixel_ops.hpp"
 #include "support/synthetic.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/video.hpp"
@@ -178,6 +180,32 @@ TEST(VideoProfile, RefusesPlanesItCannotRead) {
   VideoEmbedParams bad;
   bad.cell_scale = 0.5;
   EXPECT_THROW(FrameMarker(Key::public_default(), kA, bad), Error);
+}
+
+// On a flat picture the mask is its floor everywhere, so the marked frame is the tile itself as
+// the shared formula reads it at that geometry (the CUDA kernel evaluates the same formula).
+TEST(VideoProfile, TileAtAGivenGeometryIsTheSharedFormula) {
+  EmbedParams params;
+  params.mask_floor = 3.0;
+  const Embedder embedder(Key::public_default(), params, Backend::Cpu);
+  const auto tile = detail::KeyMaterial(Key::public_default()).tile(kA.value);
+  for (const TileGeometry g : {TileGeometry{2.3, 17.25, 101.6}, TileGeometry{1.0, 5.0, 9.0}, TileGeometry{4.0, 0.5, 127.9}}) {
+    Image frame(301, 203, 1, SampleType::U16);
+    for (int y = 0; y < frame.height(); ++y)
+      for (int x = 0; x < frame.width(); ++x) frame.view().row<std::uint16_t>(y)[x] = 30000;
+    embedder.embed_at(frame.view(), kA, g);
+    const bool exact = shared::is_exact_geometry(float(g.scale), float(g.offset_x), float(g.offset_y));
+    EXPECT_EQ(exact, g.scale == 1.0);
+    int worst = 0;
+    for (int y = 0; y < frame.height(); ++y)
+      for (int x = 0; x < frame.width(); ++x) {
+        const float t = shared::tile_at_geometry(tile.data(), tm1::kTile, x, y, float(g.scale), float(g.offset_x),
+                                                 float(g.offset_y), exact);
+        const int expected = shared::add_delta_u16(30000, float(params.strength) * 3.0f * t);
+        worst = std::max(worst, std::abs(int(frame.view().row<std::uint16_t>(y)[x]) - expected));
+      }
+    EXPECT_LE(worst, 1) << "scale " << g.scale;  // the blurred constant mask may differ in its last bit
+  }
 }
 
 }  // namespace

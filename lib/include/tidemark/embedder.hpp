@@ -37,7 +37,8 @@ class Embedder {
   // queued on one stream with a single synchronisation; on the CPU one after another.
   std::vector<EmbedReport> embed_batch(std::span<const ImageView> images, std::span<const Payload> payloads) const;
   // Marks with the geometry given instead of the one derived from the image (the video profile
-  // draws its tile larger and moves it with the picture). Host images on the CPU reference.
+  // draws its tile larger and moves it with the picture). Host or device images, on the backend
+  // chosen at construction (device images always on CUDA); one image, synchronously.
   void embed_at(const ImageView& image, const Payload& payload, const TileGeometry& geometry) const;
   Backend backend() const;
 

@@ -35,6 +35,9 @@ struct VideoEmbedParams {
   // Video cells relative to the image profile's (2 px per cell up to 720p, then proportional).
   double cell_scale = 4.0;
   bool follow_motion = true;  // false: a frame-fixed tile (only for still content)
+  // Where each frame's mask and tile are computed: Auto takes CUDA when a device is present (the
+  // frame is copied there and back; the motion is measured on the host either way).
+  Backend backend = Backend::Auto;
 };
 
 // A luma plane: 8-bit samples in a U8 view, or `bit_depth`-bit samples (9-16) in a U16 view,

@@ -51,6 +51,19 @@ TM_HD float tile_at(const float* tile, int period, int x, int y, float scale, in
   return tile_sample(tile, period, tile_coord(x, scale, ox, period), tile_coord(y, scale, oy, period), scale == 1.0f);
 }
 
+// A geometry the tile is read at without interpolation: scale 1 and whole offsets.
+inline bool is_exact_geometry(float scale, float offset_x, float offset_y) {
+  return scale == 1.0f && offset_x == static_cast<float>(static_cast<int>(offset_x)) &&
+         offset_y == static_cast<float>(static_cast<int>(offset_y));
+}
+// The tile at image pixel (x, y) for a given geometry (video frames: any scale, fractional
+// offsets), as embed_cpu_at reads it: `exact` from is_exact_geometry.
+TM_HD float tile_at_geometry(const float* tile, int period, int x, int y, float scale, float ox, float oy, bool exact) {
+  if (exact) return tile_at(tile, period, x, y, 1.0f, static_cast<int>(ox), static_cast<int>(oy));
+  return tile_sample(tile, period, tile_coord_interpolated(x, scale, ox, period),
+                     tile_coord_interpolated(y, scale, oy, period), false);
+}
+
 // Adds a luminance delta (in 8-bit grey levels) to one sample, rounding and clipping.
 // Round, then clamp in integers: the same result as clamping the float first (a sum below 0 or
 // above the top rounds to a value the clamp maps to 0 or the top), and integer min/max
