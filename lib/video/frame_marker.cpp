@@ -17,8 +17,19 @@ namespace {
 // Re-anchor when the followed zoom has changed the tile's size by more than this factor: the
 // detector's search is centred on the base scale.
 constexpr double kMaxZoomDrift = 1.25;
-// Tiles across the short side of the frame, at least.
+// Tiles across the short side of the frame, at least: 1.25 from 720p up, up to 1.5 times as many
+// below. A 50 % crop keeps 0.71 of the short side; at 720p the 0.88 tiles left still decode, at 480p
+// they did not (cut_480p30 in bench/video_eval.py: 0 of 20 frames), nor did 1.06 tiles; 1.33 did.
 constexpr double kMinTilesAcross = 1.25;
+constexpr double kSmallFrameShortSide = 720;
+constexpr double kMaxSmallFrameFactor = 1.5;
+// The extra tiles are not bought with cells below this scale: towards 1 the mark's energy rises
+// (320 x 240 tree clip: 39.3 dB at scale 1, 40.1 dB at 1.25).
+constexpr double kMinSmallFrameScale = 1.25;
+
+double min_tiles_across(int short_side) {
+  return kMinTilesAcross * std::clamp(kSmallFrameShortSide / short_side, 1.0, kMaxSmallFrameFactor);
+}
 
 double wrap_offset(double o) {
   o = std::fmod(o, double(tm1::kTile));
@@ -29,7 +40,9 @@ double wrap_offset(double o) {
 
 double video_tile_scale(int width, int height, double cell_scale) {
   // Small frames must still hold more than one tile: the fold needs every tile pixel covered.
-  const double fits = std::min(width, height) / (kMinTilesAcross * tm1::kTile);
+  const int short_side = std::min(width, height);
+  const double fits = std::max(short_side / (min_tiles_across(short_side) * tm1::kTile),
+                               std::min(short_side / (kMinTilesAcross * tm1::kTile), kMinSmallFrameScale));
   // Above 720p the cells grow only slowly with the frame: codecs work in blocks of fixed pixel
   // size, and a frame must still hold more than a tile after a 50 % crop (1080p: 8.9 px cells,
   // measured better than 12 px on crops and CRF 35 alike).

@@ -45,12 +45,13 @@ TEST(VideoProfile, TileFollowsAPan) {
   EXPECT_DOUBLE_EQ(reports[0].geometry.scale, video_tile_scale(kW, kH));
   EXPECT_DOUBLE_EQ(video_tile_scale(1280, 720), 4.0);   // 8 px cells at 720p
   EXPECT_NEAR(video_tile_scale(1920, 1080), 4.0 * std::pow(1.5, 0.25), 1e-12);  // slowly growing above
-  EXPECT_DOUBLE_EQ(video_tile_scale(kW, kH), 2.25);     // small frames still hold 1.25 tiles
+  EXPECT_DOUBLE_EQ(video_tile_scale(kW, kH), 1.5);      // small frames hold 1.875 tiles (1.25 from 720p up)
+  EXPECT_DOUBLE_EQ(video_tile_scale(854, 480), 2.0);
   for (int i = 1; i < 6; ++i) {
     ASSERT_TRUE(reports[i].motion_found) << "frame " << i;
     // Content moved left by 3 px and up by 1 px: the tile moves with it.
     const double g = reports[i].geometry.scale;
-    EXPECT_NEAR(g, 2.25, 0.02);
+    EXPECT_NEAR(g, video_tile_scale(kW, kH), 0.02);
     double ddx = reports[i].geometry.offset_x - reports[i - 1].geometry.offset_x;
     ddx -= 128 * std::round(ddx / 128);
     double ddy = reports[i].geometry.offset_y - reports[i - 1].geometry.offset_y;
