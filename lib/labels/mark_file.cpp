@@ -72,11 +72,13 @@ MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::
     result.reencoded_because = because;
     written = io::encode_image(file, format, save, output.string());
   }
-  io::write_file_atomic(output, written);
+  // The label is read back from the bytes about to be written: a file whose label does not read
+  // back is never written.
   const FileLabels found = read_labels(io::decode_metadata(written, output.string(), limits));
   if (found.labels.size() != 1 || !found.labels[0].parsed.label || *found.labels[0].parsed.label != result.label)
     throw Error(Status::Internal, output.string() + ": the AIGC label did not read back as written (" +
-                                      std::to_string(found.labels.size()) + " label(s) found)");
+                                      std::to_string(found.labels.size()) + " label(s) found); nothing written");
+  io::write_file_atomic(output, written);
   return result;
 }
 
