@@ -3,6 +3,7 @@
 // their bytes, not their names; outputs are chosen by extension and written atomically.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,19 @@ struct Metadata {
   std::vector<Marker> jpeg_markers;
 };
 
+// A colour JPEG's luma sampling factors against its chroma: 2 x 2 is 4:2:0, 2 x 1 4:2:2, 1 x 1 4:4:4.
+struct JpegSampling {
+  int h = 1, v = 1;
+};
+
 struct ImageFile {
   Image image;
   Metadata metadata;
   Format format = Format::Png;
   bool lossless = true;  // WebP input: was it lossless
+  // A colour JPEG input's chroma sampling, kept when it is written as JPEG again (otherwise:
+  // 4:4:4 at quality 90 and up, 4:2:0 below).
+  std::optional<JpegSampling> jpeg_sampling;
 };
 
 struct Limits {

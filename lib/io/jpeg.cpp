@@ -39,7 +39,19 @@ bool read_pixels(jpeg_decompress_struct* c, ErrorManager* err, Image* im) {
   return true;
 }
 
-bool write_all(jpeg::Compressor& out, ErrorManager* err, const Metadata& md, const Image* rgb, int quality) {
+// The input's chroma sampling when it is a usual one: chroma at one sample per block, luma at 1-2.
+std::optional<JpegSampling> sampling_of(const jpeg_decompress_struct& c) {
+  if (c.num_components != 3) return std::nullopt;
+  const jpeg_component_info* comp = c.comp_info;
+  for (int i = 1; i < 3; ++i)
+    if (comp[i].h_samp_factor != 1 || comp[i].v_samp_factor != 1) return std::nullopt;
+  if (comp[0].h_samp_factor > 2 || comp[0].v_samp_factor > 2) return std::nullopt;
+  return JpegSampling{comp[0].h_samp_factor, comp[0].v_samp_factor};
+}
+
+// `sampling`: the chroma sampling to write (libjpeg's default, 4:2:0, when empty).
+bool write_all(jpeg::Compressor& out, ErrorManager* err, const Metadata& md, const Image* rgb, int quality,
+               const std::optional<JpegSampling>& sampling) {
   jpeg_compress_struct* c = &out.c;
   if (setjmp(err->jump)) return false;
   jpeg_mem_dest(c, &out.buf, &out.len);
@@ -49,8 +61,11 @@ bool write_all(jpeg::Compressor& out, ErrorManager* err, const Metadata& md, con
   c->in_color_space = rgb->channels() == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_set_defaults(c);
   jpeg_set_quality(c, quality, TRUE);
-  if (quality >= 90 && rgb->channels() == 3)  // keep full chroma at high quality
-    for (int i = 0; i < 3; ++i) c->comp_info[i].h_samp_factor = c->comp_info[i].v_samp_factor = 1;
+  if (sampling && rgb->channels() == 3) {
+    c->comp_info[0].h_samp_factor = sampling->h;
+    c->comp_info[0].v_samp_factor = sampling->v;
+    for (int i = 1; i < 3; ++i) c->comp_info[i].h_samp_factor = c->comp_info[i].v_samp_factor = 1;
+  }
   c->optimize_coding = TRUE;
   jpeg_start_compress(c, TRUE);
   jpeg::write_metadata(c, md);
@@ -86,6 +101,7 @@ ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string&
   f.lossless = false;
   f.image = Image(h.width, h.height, h.channels, SampleType::U8);
   f.metadata = jpeg::read_metadata(&d.c);
+  f.jpeg_sampling = sampling_of(d.c);
   if (!read_pixels(&d.c, &err, &f.image)) throw Error(Status::DecodeError, name + ": corrupt JPEG: " + err.message);
   if (err.warnings > 0) throw Error(Status::DecodeError, name + ": corrupt or truncated JPEG: " + err.message);
 
@@ -113,7 +129,11 @@ std::vector<std::uint8_t> encode_jpeg(const ImageFile& f, int quality, const std
   const Image& rgb = reduced ? *reduced : f.image;
   ErrorManager err{};
   jpeg::Compressor c(err);
-  if (!write_all(c, &err, f.metadata, &rgb, quality)) throw Error(Status::IoError, name + ": cannot encode JPEG: " + err.message);
+  // A JPEG input keeps its chroma sampling (a 4:2:0 file re-encoded at 4:4:4 grows by half for
+  // detail it never had); other images get full chroma at high quality.
+  const std::optional<JpegSampling> sampling =
+      f.jpeg_sampling ? f.jpeg_sampling : (quality >= 90 ? std::optional(JpegSampling{1, 1}) : std::nullopt);
+  if (!write_all(c, &err, f.metadata, &rgb, quality, sampling)) throw Error(Status::IoError, name + ": cannot encode JPEG: " + err.message);
   return std::vector<std::uint8_t>(c.buf, c.buf + c.len);
 }
 

@@ -49,6 +49,30 @@ TEST(Codecs, JpegKeepsMetadataAndIsClose) {
   EXPECT_THROW(encode_jpeg(rgba, 95, "x.jpg"), Error);
 }
 
+// Written as JPEG: a JPEG input keeps its chroma sampling whatever the quality; other images get
+// 4:4:4 from quality 90 up and 4:2:0 below.
+TEST(Codecs, JpegKeepsTheInputsChromaSampling) {
+  auto sampling_after = [](const ImageFile& f, int quality) {
+    const ImageFile g = decode_image(encode_jpeg(f, quality, "x.jpg"), "x.jpg");
+    EXPECT_TRUE(g.jpeg_sampling.has_value());
+    return g.jpeg_sampling.value_or(JpegSampling{0, 0});
+  };
+  ImageFile png = sample(3);
+  EXPECT_FALSE(png.jpeg_sampling.has_value());
+  const JpegSampling full = sampling_after(png, 95), reduced = sampling_after(png, 80);
+  EXPECT_EQ(full.h * 10 + full.v, 11);
+  EXPECT_EQ(reduced.h * 10 + reduced.v, 22);
+  for (JpegSampling input : {JpegSampling{2, 2}, JpegSampling{2, 1}, JpegSampling{1, 1}}) {
+    ImageFile jpeg = sample(3);
+    jpeg.jpeg_sampling = input;
+    for (int quality : {70, 95}) {
+      const JpegSampling got = sampling_after(jpeg, quality);
+      EXPECT_EQ(got.h * 10 + got.v, input.h * 10 + input.v) << "quality " << quality;
+    }
+  }
+  EXPECT_FALSE(decode_image(encode_jpeg(sample(1), 95, "g.jpg"), "g.jpg").jpeg_sampling.has_value());  // grey
+}
+
 TEST(Codecs, WebpLossyLosslessAndMetadata) {
   ImageFile f = sample(4);
   ImageFile g = decode_image(encode_webp(f, 90, true, "x.webp"), "x.webp");
