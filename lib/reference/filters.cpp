@@ -239,22 +239,37 @@ Plane box_mean_wrap(const Plane& in, int r, int threads) {
   return out;
 }
 
-Plane box_downsample(const Plane& in, int f, int threads) {
-  if (f <= 1) return in;
-  Plane out(in.width / f, in.height / f);
+namespace {
+// Output row y of box_downsample from the f input rows `row_of(y * f + j)` gives.
+template <class RowOf>
+void downsample_rows(Plane& out, int f, int threads, const RowOf& row_of) {
   const float norm = 1.0f / float(f * f);
   parallel_for(out.height, threads, [&](int y0, int y1) {
+    auto source = row_of.make_buffer();
     for (int y = y0; y < y1; ++y) {
       float* d = out.row(y);
       std::fill(d, d + out.width, 0.0f);
       for (int j = 0; j < f; ++j) {
-        const float* s = in.row(y * f + j);
+        const float* s = row_of(y * f + j, source);
         for (int x = 0; x < out.width; ++x)
           for (int i = 0; i < f; ++i) d[x] += s[x * f + i];
       }
       for (int x = 0; x < out.width; ++x) d[x] *= norm;
     }
   });
+}
+
+struct PlaneRows {
+  const Plane& in;
+  int make_buffer() const { return 0; }
+  const float* operator()(int y, int) const { return in.row(y); }
+};
+}  // namespace
+
+Plane box_downsample(const Plane& in, int f, int threads) {
+  if (f <= 1) return in;
+  Plane out(in.width / f, in.height / f);
+  downsample_rows(out, f, threads, PlaneRows{in});
   return out;
 }
 
@@ -287,6 +302,24 @@ Plane luminance(const ImageView& img, int threads) {
   parallel_for(img.height, threads, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) luminance_row(img, y, out.row(y));
   });
+  return out;
+}
+
+namespace {
+struct LuminanceRows {
+  const ImageView& image;
+  std::vector<float> make_buffer() const { return std::vector<float>(image.width); }
+  const float* operator()(int y, std::vector<float>& buffer) const {
+    luminance_row(image, y, buffer.data());
+    return buffer.data();
+  }
+};
+}  // namespace
+
+Plane downsampled_luminance(const ImageView& image, int f, int threads) {
+  if (f <= 1) return luminance(image, threads);
+  Plane out(image.width / f, image.height / f);
+  downsample_rows(out, f, threads, LuminanceRows{image});
   return out;
 }
 

@@ -22,6 +22,9 @@ Plane box_mean_wrap(const Plane& in, int radius, int threads);
 Plane box_downsample(const Plane& in, int factor, int threads);
 // BT.601 luminance in 8-bit grey levels (16-bit samples are divided by 257).
 Plane luminance(const ImageView& image, int threads);
+// box_downsample(luminance(image), factor), with the same sums in the same order, without the
+// full-resolution plane (video frames reduced for motion estimation and detection).
+Plane downsampled_luminance(const ImageView& image, int factor, int threads);
 // The texture mask's first stage at half resolution ((w + 1) / 2 x (h + 1) / 2): over each 2 x 2
 // block, the mean of (Y - G1(Y))^2 of the image's luminance Y. Computed in strips of rows that
 // stay in cache: neither Y nor G1(Y) exists as a whole plane; the sums are those of luminance,

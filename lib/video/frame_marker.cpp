@@ -99,8 +99,7 @@ FrameMarkReport FrameMarker::mark_view(const ImageView& view) {
     report.reanchored = true;
   }
   if (s.params.follow_motion) {
-    const detail::Plane y = detail::luminance(view, s.params.embed.threads);
-    const auto m = s.motion.next(y, s.params.embed.threads);
+    const auto m = s.motion.next(view, s.params.embed.threads);
     if (m && !first) {
       // The content point at X moves to s X + t; keep its tile coordinate X / g + o.
       report.motion_found = true;

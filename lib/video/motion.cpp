@@ -88,13 +88,13 @@ GlobalMotion fit(const std::vector<BlockShift>& v) {
 
 }  // namespace
 
-std::optional<GlobalMotion> MotionEstimator::next(const Plane& luma, int threads) {
-  const int factor = std::max(1, std::min(luma.width, luma.height) / kReducedShortSide);
-  Plane reduced = box_downsample(luma, factor, threads);
-  const bool comparable = !previous_.px.empty() && full_width_ == luma.width && full_height_ == luma.height;
+std::optional<GlobalMotion> MotionEstimator::next(const ImageView& frame, int threads) {
+  const int factor = std::max(1, std::min(frame.width, frame.height) / kReducedShortSide);
+  Plane reduced = downsampled_luminance(frame, factor, threads);
+  const bool comparable = !previous_.px.empty() && full_width_ == frame.width && full_height_ == frame.height;
   Plane prev = std::move(previous_);
   previous_ = std::move(reduced);
-  factor_ = factor, full_width_ = luma.width, full_height_ = luma.height;
+  factor_ = factor, full_width_ = frame.width, full_height_ = frame.height;
   if (!comparable) return std::nullopt;
   const Plane& cur = previous_;
   if (cur.width < 2 * kBlock || cur.height < 2 * kBlock) return std::nullopt;

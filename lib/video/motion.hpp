@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "../reference/plane.hpp"
+#include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
 
@@ -20,9 +21,9 @@ struct GlobalMotion {
 // (scene cut, fade, flat frame): the caller keeps its geometry.
 class MotionEstimator {
  public:
-  // Remembers `luma` (8-bit scale float plane of the full frame) and returns the motion from the
-  // previous frame given to it; empty on the first frame or when the frame size changes.
-  std::optional<GlobalMotion> next(const Plane& luma, int threads);
+  // Remembers a reduced copy of the frame's luminance and returns the motion from the previous
+  // frame given to it; empty on the first frame or when the frame size changes.
+  std::optional<GlobalMotion> next(const ImageView& frame, int threads);
   void reset() { previous_ = Plane{}; }
 
  private:

@@ -43,7 +43,7 @@ struct VideoDetector::Impl {
   // The frame reduced by an integer factor, in the core's 16-bit convention (sub-level precision
   // of the averaging is kept).
   Image reduce(const ImageView& view, int factor) const {
-    const detail::Plane y = detail::box_downsample(detail::luminance(view, params.threads), factor, params.threads);
+    const detail::Plane y = detail::downsampled_luminance(view, factor, params.threads);
     Image out(y.width, y.height, 1, SampleType::U16);
     auto* px = reinterpret_cast<std::uint16_t*>(out.bytes().data());
     for (std::size_t i = 0; i < y.px.size(); ++i)
