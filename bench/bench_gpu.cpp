@@ -1,5 +1,6 @@
 // GPU throughput: embed at 1080p and 4K, device-resident and from host memory, batched; detection
-// of marked and unmarked 1080p images; the CPU reference on the same machine for the speed-ups.
+// of marked and unmarked 1080p images; video frames marked one by one (the video profile, without a
+// codec); the CPU reference on the same machine for the speed-ups.
 // Each call ends in a stream sync, so the wall clock around it measures the GPU work. Prints a table and writes JSON (argv[1], optional).
 #include <cuda_runtime_api.h>
 
@@ -13,6 +14,7 @@
 #include "../tests/support/synthetic.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
+#include "tidemark/video.hpp"
 
 using namespace tidemark;
 using Clock = std::chrono::steady_clock;
@@ -151,6 +153,29 @@ Row detect_batch_row(int w, int h, bool marked, int batch, int rounds) {
           n / s, 1e3 * s / n};
 }
 
+// The video profile on 1080p luma planes of a pan over a larger picture, frame by frame in display
+// order: motion measured on the host, mask and tile on `backend`. No codec: the marking alone.
+Row video_frames(Backend backend, int frames) {
+  constexpr int w = 1920, h = 1080, dx = 3, dy = 1;
+  const Image scene = testing::natural_image(w + dx * frames, h + dy * frames, 1, 6);
+  std::vector<Image> clip;
+  for (int i = 0; i < frames; ++i) {
+    clip.emplace_back(w, h, 1, SampleType::U8);
+    for (int y = 0; y < h; ++y)
+      std::memcpy(clip.back().view().row<std::uint8_t>(y), scene.view().row<const std::uint8_t>(y + dy * i) + dx * i, w);
+  }
+  VideoEmbedParams params;
+  params.backend = backend;
+  FrameMarker marker(Key::public_default(), Payload{42}, params);
+  marker.mark(LumaPlane{clip[0].view(), 8});  // the anchor frame; workspaces sized
+  auto t0 = Clock::now();
+  for (int i = 1; i < frames; ++i) marker.mark(LumaPlane{clip[i].view(), 8});
+  const double s = seconds_since(t0), n = frames - 1;
+  return {std::string("video frames 1920x1080 luma, marked one by one (motion on the host), ") +
+              (backend == Backend::Cuda ? "CUDA" : "CPU reference, all threads"),
+          n / s, 1e3 * s / n};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,6 +201,8 @@ int main(int argc, char** argv) {
     rows.push_back(detect_batch_row(1920, 1080, true, 64, 5));
     rows.push_back(detect_batch_row(1920, 1080, false, 32, 1));
   }
+  rows.push_back(video_frames(Backend::Cpu, 31));
+  if (devices > 0) rows.push_back(video_frames(Backend::Cuda, 61));
   std::printf("device: %s\n", devices ? prop.name : "none (CPU rows only)");
   std::printf("%-78s %12s %10s\n", "case", "images/s", "ms/image");
   std::string json = std::string("{\"device\":\"") + (devices ? prop.name : "none") + "\",\"rows\":[";
@@ -191,6 +218,7 @@ int main(int argc, char** argv) {
     std::printf("GPU/CPU detect speed-up at 1080p, marked: %.1fx, unmarked: %.1fx\n",
                 rows[cpu_rows].ms_per_image / rows[cpu_rows + 2].ms_per_image,
                 rows[cpu_rows + 1].ms_per_image / rows[cpu_rows + 4].ms_per_image);
+    std::printf("GPU/CPU video frame marking at 1080p: %.1fx\n", rows[rows.size() - 2].ms_per_image / rows.back().ms_per_image);
   }
   if (argc > 1) std::ofstream(argv[1]) << json << "\n";
   return 0;
