@@ -17,9 +17,7 @@ namespace {
 
 // "marked  IN -> OUT  (payload P, PSNR Q dB, how a JPEG was written)".
 void print_marked(const nlohmann::json& r) {
-  std::string how;
-  if (r.contains("jpeg")) how = ", JPEG coefficients";
-  if (r.contains("reencoded_because")) how = ", re-encoded: " + r["reencoded_because"].get<std::string>();
+  const std::string how = how_jpeg_was_written(r);
   std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB%s)\n", r["input"].get<std::string>().c_str(),
               r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>(),
               how.c_str());

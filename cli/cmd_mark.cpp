@@ -152,9 +152,7 @@ Runner setup_mark(CLI::App& app) {
       return j;
     };
     hooks.print_text = [](const nlohmann::json& r) {
-      std::string how = r.contains("visible_label") ? ", visible label" : "";
-      if (r.contains("jpeg")) how += ", JPEG coefficients";
-      if (r.contains("reencoded_because")) how += ", re-encoded: " + r["reencoded_because"].get<std::string>();
+      const std::string how = (r.contains("visible_label") ? ", visible label" : "") + how_jpeg_was_written(r);
       std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", r["input"].get<std::string>().c_str(),
                   r["output"].get<std::string>().c_str(), r["produce_id"].get<std::string>().c_str(),
                   r["payload"].get<std::string>().c_str(), how.c_str());

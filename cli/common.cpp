@@ -128,6 +128,11 @@ CLI::Option* add_quality_option(CLI::App& app, int& quality) {
       ->check(CLI::Range(1, 100));
 }
 
+std::string how_jpeg_was_written(const nlohmann::json& record) {
+  if (record.contains("reencoded_because")) return ", re-encoded: " + record["reencoded_because"].get<std::string>();
+  return record.contains("jpeg") ? ", JPEG coefficients" : "";
+}
+
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }
 
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }

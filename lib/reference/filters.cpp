@@ -240,17 +240,18 @@ Plane box_mean_wrap(const Plane& in, int r, int threads) {
 }
 
 namespace {
-// Output row y of box_downsample from the f input rows `row_of(y * f + j)` gives.
+// The f x f block means of box_downsample; row_of(y, scratch) gives input row y, in `scratch`
+// (in_width floats, one per thread) where it has to be made.
 template <class RowOf>
-void downsample_rows(Plane& out, int f, int threads, const RowOf& row_of) {
+void downsample_rows(Plane& out, int f, int in_width, int threads, const RowOf& row_of) {
   const float norm = 1.0f / float(f * f);
   parallel_for(out.height, threads, [&](int y0, int y1) {
-    auto source = row_of.make_buffer();
+    std::vector<float> scratch(in_width);
     for (int y = y0; y < y1; ++y) {
       float* d = out.row(y);
       std::fill(d, d + out.width, 0.0f);
       for (int j = 0; j < f; ++j) {
-        const float* s = row_of(y * f + j, source);
+        const float* s = row_of(y * f + j, scratch.data());
         for (int x = 0; x < out.width; ++x)
           for (int i = 0; i < f; ++i) d[x] += s[x * f + i];
       }
@@ -258,18 +259,12 @@ void downsample_rows(Plane& out, int f, int threads, const RowOf& row_of) {
     }
   });
 }
-
-struct PlaneRows {
-  const Plane& in;
-  int make_buffer() const { return 0; }
-  const float* operator()(int y, int) const { return in.row(y); }
-};
 }  // namespace
 
 Plane box_downsample(const Plane& in, int f, int threads) {
   if (f <= 1) return in;
   Plane out(in.width / f, in.height / f);
-  downsample_rows(out, f, threads, PlaneRows{in});
+  downsample_rows(out, f, in.width, threads, [&](int y, float*) { return in.row(y); });
   return out;
 }
 
@@ -305,21 +300,13 @@ Plane luminance(const ImageView& img, int threads) {
   return out;
 }
 
-namespace {
-struct LuminanceRows {
-  const ImageView& image;
-  std::vector<float> make_buffer() const { return std::vector<float>(image.width); }
-  const float* operator()(int y, std::vector<float>& buffer) const {
-    luminance_row(image, y, buffer.data());
-    return buffer.data();
-  }
-};
-}  // namespace
-
 Plane downsampled_luminance(const ImageView& image, int f, int threads) {
   if (f <= 1) return luminance(image, threads);
   Plane out(image.width / f, image.height / f);
-  downsample_rows(out, f, threads, LuminanceRows{image});
+  downsample_rows(out, f, image.width, threads, [&](int y, float* scratch) {
+    luminance_row(image, y, scratch);
+    return static_cast<const float*>(scratch);
+  });
   return out;
 }
 

@@ -48,9 +48,9 @@ void check_destination(const fs::path& src, const fs::path& dst, bool overwrite,
 // marked in its coefficients at its own quality, as the command line does without --quality.
 io::SaveOptions save_options(int quality, bool webp_lossless) {
   io::SaveOptions save;
-  save.jpeg_quality = save.webp_quality = quality ? quality : 95;
+  if (quality) save.jpeg_quality = save.webp_quality = quality;
+  else save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
   save.webp_lossless = webp_lossless;
-  if (!quality) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
   return save;
 }
 
