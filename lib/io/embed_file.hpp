@@ -3,6 +3,7 @@
 // read, mark, write atomically. A JPEG written as JPEG is marked in its DCT coefficients when
 // SaveOptions::jpeg_coefficients_from_quality allows it (jpeg_coefficients.hpp).
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,27 @@ namespace tidemark::io {
 // suite as well as marked pixels do; at 70, images under 0.5 MP start to fail.
 inline constexpr int kJpegCoefficientsFromQuality = 80;
 
-// Whether `input` (its bytes), written as `output_format` under `save`, is to be marked in its
-// DCT coefficients: both ends JPEG and SaveOptions::jpeg_coefficients_from_quality set.
-bool marks_jpeg_coefficients(const std::vector<std::uint8_t>& input, Format output_format, const SaveOptions& save);
+// How one image file is marked. A JPEG written as JPEG, when SaveOptions::jpeg_coefficients_from_quality
+// allows it and `luma` is set, is marked in its DCT coefficients (`luma` changes the 16-bit luma
+// plane and the metadata, as jpeg_coefficients.hpp's LumaMarker); any other file, or a JPEG
+// declined there, is decoded, changed by `decoded` and encoded.
+struct FileMarker {
+  std::function<void(const ImageView& luma16, Metadata& metadata)> luma;  // empty: never in the coefficients
+  std::function<void(ImageFile& file)> decoded;
+};
+
+struct MarkedFile {
+  std::vector<std::uint8_t> bytes;  // the output file, not yet written
+  Format input_format = Format::Png;
+  int jpeg_coefficients_quality = 0;  // marked in the coefficients at this estimated quality; 0: not
+  double jpeg_coefficients_psnr_db = 0;
+  std::string reencoded_because;      // a JPEG that could have been, and why it was re-encoded
+};
+
+// Reads `input` and marks it as `marker` says, encoded for `output`'s format (a bad extension
+// fails before any work). Errors name the input.
+MarkedFile mark_image_bytes(const std::filesystem::path& input, const std::filesystem::path& output, const Limits& limits,
+                            const SaveOptions& save, const FileMarker& marker);
 
 struct EmbedFileResult {
   int width = 0, height = 0;

@@ -1,7 +1,6 @@
 #include "labels/mark_file.hpp"
 
 #include "io/embed_file.hpp"
-#include "io/jpeg_coefficients.hpp"
 #include "labels/binding.hpp"
 #include "labels/file_labels.hpp"
 #include "tidemark/error.hpp"
@@ -27,22 +26,6 @@ MarkResult prepare(const MarkRequest& r, const Key& key, int width, int height) 
   return out;
 }
 
-// The JPEG's luma marked in its coefficients; empty bytes when declined (the reason in `result`).
-std::vector<std::uint8_t> mark_jpeg_coefficients(const std::vector<std::uint8_t>& bytes, const std::filesystem::path& input,
-                                                 const MarkRequest& r, const Embedder& embedder, const Key& key,
-                                                 const io::Limits& limits, int min_quality, MarkResult& result) {
-  const io::LumaMarkResult m = io::mark_jpeg_luma(
-      bytes, input.string(), limits,
-      [&](const ImageView& luma, io::Metadata& md) {
-        result = prepare(r, key, luma.width, luma.height);
-        embedder.embed(luma, result.payload);
-        write_label(md, result.label, r.source);
-      },
-      min_quality);
-  if (m.bytes.empty()) result.reencoded_because = m.declined;
-  else result.jpeg_coefficients_quality = m.quality;
-  return m.bytes;
-}
 }  // namespace
 
 MarkResult mark_image(io::ImageFile& file, const MarkRequest& r, const Embedder& embedder, const Key& key) {
@@ -56,22 +39,21 @@ MarkResult mark_image(io::ImageFile& file, const MarkRequest& r, const Embedder&
 
 MarkResult mark_file(const std::filesystem::path& input, const std::filesystem::path& output, const MarkRequest& r,
                      const Embedder& embedder, const Key& key, const io::Limits& limits, const io::SaveOptions& save) {
-  const io::Format format = io::format_for_path(output);  // a bad extension fails before any work
   check_request(r, key);
-  const std::vector<std::uint8_t> bytes = io::read_file(input, limits.max_file_bytes);
   MarkResult result;
-  std::vector<std::uint8_t> written;
-  if (!r.visible && io::marks_jpeg_coefficients(bytes, format, save))
-    written = io::with_file_name(input, [&] {
-      return mark_jpeg_coefficients(bytes, input, r, embedder, key, limits, save.jpeg_coefficients_from_quality, result);
-    });
-  if (written.empty()) {
-    const std::string because = result.reencoded_because;
-    io::ImageFile file = io::decode_image(bytes, input.string(), limits);
-    result = io::with_file_name(input, [&] { return mark_image(file, r, embedder, key); });
-    result.reencoded_because = because;
-    written = io::encode_image(file, format, save, output.string());
-  }
+  io::FileMarker marker;
+  // A visible label is drawn on the decoded pixels: such a file is always re-encoded.
+  if (!r.visible)
+    marker.luma = [&](const ImageView& luma, io::Metadata& md) {
+      result = prepare(r, key, luma.width, luma.height);
+      embedder.embed(luma, result.payload);
+      write_label(md, result.label, r.source);
+    };
+  marker.decoded = [&](io::ImageFile& file) { result = mark_image(file, r, embedder, key); };
+  const io::MarkedFile m = io::mark_image_bytes(input, output, limits, save, marker);
+  const std::vector<std::uint8_t>& written = m.bytes;
+  result.jpeg_coefficients_quality = m.jpeg_coefficients_quality;
+  result.reencoded_because = m.reencoded_because;
   // The label is read back from the bytes about to be written: a file whose label does not read
   // back is never written.
   const FileLabels found = read_labels(io::decode_metadata(written, output.string(), limits));

@@ -240,13 +240,13 @@ Plane box_mean_wrap(const Plane& in, int r, int threads) {
 }
 
 namespace {
-// The f x f block means of box_downsample; row_of(y, scratch) gives input row y, in `scratch`
-// (in_width floats, one per thread) where it has to be made.
+// The f x f block means of box_downsample; row_of(y, scratch) gives input row y, made in
+// `scratch` (scratch_width floats per thread; 0 when the rows already exist).
 template <class RowOf>
-void downsample_rows(Plane& out, int f, int in_width, int threads, const RowOf& row_of) {
+void downsample_rows(Plane& out, int f, int scratch_width, int threads, const RowOf& row_of) {
   const float norm = 1.0f / float(f * f);
   parallel_for(out.height, threads, [&](int y0, int y1) {
-    std::vector<float> scratch(in_width);
+    std::vector<float> scratch(scratch_width);
     for (int y = y0; y < y1; ++y) {
       float* d = out.row(y);
       std::fill(d, d + out.width, 0.0f);
@@ -264,7 +264,7 @@ void downsample_rows(Plane& out, int f, int in_width, int threads, const RowOf& 
 Plane box_downsample(const Plane& in, int f, int threads) {
   if (f <= 1) return in;
   Plane out(in.width / f, in.height / f);
-  downsample_rows(out, f, in.width, threads, [&](int y, float*) { return in.row(y); });
+  downsample_rows(out, f, 0, threads, [&](int y, float*) { return in.row(y); });
   return out;
 }
 
