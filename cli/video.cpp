@@ -19,13 +19,13 @@ const std::vector<std::string>& video_patterns() {
 
 void VideoEncodeCliOptions::add_to(CLI::App& app) {
   const char* g = "Video";
-  app.add_option("--codec", codec, "Video encoder for marked clips (default libx264; libx265, libvpx-vp9, libaom-av1, ...)")
+  app.add_option("--codec", codec, "Video encoder for marked clips (default libx264; libx265, libvpx-vp9, libaom-av1, h264_nvenc, ...)")
       ->group(g);
-  app.add_option("--crf", crf, "Constant quality for the encoder (default 18: visually lossless for x264/x265)")
+  app.add_option("--crf", crf, "Constant quality for the encoder (default 18: visually lossless for x264/x265; NVENC: its -cq)")
       ->check(CLI::Range(0, 63))
       ->group(g);
   app.add_option("--bitrate", bitrate, "Target bitrate instead of constant quality, e.g. 8M or 2500k")->group(g);
-  app.add_option("--preset", preset, "Encoder speed preset (x264/x265: ultrafast ... veryslow, default medium)")->group(g);
+  app.add_option("--preset", preset, "Encoder speed preset (x264/x265: ultrafast ... veryslow, default medium; NVENC: p1 ... p7)")->group(g);
   app.add_option("--cell-scale", cell_scale, "Video watermark cell size relative to images (default 4: 8 px cells at 720p)")
       ->check(CLI::Range(1.0, 16.0))
       ->group(g);

@@ -136,6 +136,24 @@ check "video to an image name: refused" bash -c "test $rc -ne 0 && grep -q 'vide
 "$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/enc.mp4" --codec no-such-codec > /dev/null 2> "$work/err5.txt"; rc=$?
 check "unknown encoder: refused" bash -c "test $rc -ne 0 && grep -q 'unknown video encoder' '$work/err5.txt'"
 check "unknown encoder: no output" test ! -e "$work/enc.mp4"
+"$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/enc.mp4" --preset no-such-preset > /dev/null 2> "$work/err7.txt"; rc=$?
+check "bad preset: refused with libav's reason" bash -c "test $rc -eq 1 && grep -q 'libx264 encoder: .*(.*preset' '$work/err7.txt'"
+# NVENC, where this libav has it: --crf is its constant quality. Where it cannot run (no NVIDIA
+# driver, or a GPU without NVENC such as the H100), the error names the encoder and the cause
+# libav logged, and nothing is written.
+if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q h264_nvenc; then
+  "$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/nv.mp4" --codec h264_nvenc --crf 20 --payload $P > /dev/null 2> "$work/err8.txt"; rc=$?
+  if [ $rc -eq 0 ]; then
+    check "h264_nvenc --crf: payload" test "$(payload_of "$work/nv.mp4")" = $P
+  else
+    check "h264_nvenc unavailable: exit 1, the encoder and the cause said" bash -c "test $rc -eq 1 && grep -q 'h264_nvenc encoder: .*(.*)' '$work/err8.txt'"
+    if ! PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1'; then
+      check "h264_nvenc, no driver: libcuda named" grep -q libcuda "$work/err8.txt"
+    fi
+    check "h264_nvenc: --crf taken as its constant quality" bash -c "! grep -q 'no CRF' '$work/err8.txt'"
+    check "h264_nvenc unavailable: no output" test ! -e "$work/nv.mp4"
+  fi
+fi
 
 "$TIDEMARK" detect "$vid/ukui_zoom_720p25.mp4" --max-pixels 100000 > /dev/null 2> "$work/err6.txt"; rc=$?
 check "frame size over --max-pixels: refused" bash -c "test $rc -eq 1 && grep -q 'exceed the limit' '$work/err6.txt'"

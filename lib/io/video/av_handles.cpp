@@ -1,5 +1,6 @@
 #include "av_handles.hpp"
 
+#include <cstdarg>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -11,8 +12,28 @@ extern "C" {
 #include "video_file.hpp"
 
 namespace tidemark::io {
+namespace {
+thread_local std::string last_logged_error;
+
+// Keeps error-level messages for LoggedError, then prints as libav would at the level set.
+void keep_errors_callback(void* context, int level, const char* format, va_list args) {
+  if (level <= AV_LOG_ERROR) {
+    char line[1024];
+    int print_prefix = 0;  // the message alone, without "[h264_nvenc @ 0x...]"
+    va_list copy;
+    va_copy(copy, args);
+    av_log_format_line2(context, level, format, copy, line, sizeof line, &print_prefix);
+    va_end(copy);
+    std::string text(line);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (!text.empty()) last_logged_error = std::move(text);
+  }
+  av_log_default_callback(context, level, format, args);
+}
+}  // namespace
 
 void configure_libav_logging() {
+  av_log_set_callback(keep_errors_callback);
   int level = AV_LOG_FATAL;
   if (const char* env = std::getenv("TIDEMARK_LIBAV_LOG")) {
     if (!std::strcmp(env, "error")) level = AV_LOG_ERROR;
@@ -50,6 +71,14 @@ std::string error_text(int averr) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(averr, buf, sizeof buf);
   return buf;
+}
+
+LoggedError::LoggedError() { last_logged_error.clear(); }
+
+std::string LoggedError::explain(int averr) const {
+  std::string text = error_text(averr);
+  if (!last_logged_error.empty()) text += " (" + last_logged_error + ")";
+  return text;
 }
 
 int check(int averr, const std::string& name, const char* what, Status status) {

@@ -47,6 +47,16 @@ FramePtr make_frame();
 PacketPtr make_packet();
 
 std::string error_text(int averr);
+
+// libav's last error-level log message on this thread since construction: some causes reach only
+// the log (an NVENC encoder that cannot load the NVIDIA driver returns EPERM and logs "Cannot load
+// libcuda.so.1"). Needs configure_libav_logging()'s callback; empty without it.
+class LoggedError {
+ public:
+  LoggedError();
+  // error_text(averr), followed by the logged message in parentheses when there is one.
+  std::string explain(int averr) const;
+};
 // Throws Error(status, "<name>: <what>: <libav's message>") when averr < 0.
 int check(int averr, const std::string& name, const char* what, Status status = Status::DecodeError);
 

@@ -227,6 +227,13 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   } else if (has_private_option(e, "crf")) {
     av::check(av_opt_set_int(e->priv_data, "crf", encode.crf.value_or(18), 0), pl.out_name, "bad --crf",
               Status::InvalidArgument);
+  } else if (has_private_option(e, "cq")) {
+    // NVENC's constant quality: its VBR rate control with a quality target and no bitrate cap
+    // (the QP-like scale of x264's CRF; otherwise NVENC would aim at its default bitrate).
+    av::check(av_opt_set(e->priv_data, "rc", "vbr", 0), pl.out_name, "cannot select constant quality", Status::InvalidArgument);
+    av::check(av_opt_set_int(e->priv_data, "cq", encode.crf.value_or(18), 0), pl.out_name, "bad --crf",
+              Status::InvalidArgument);
+    e->bit_rate = 0;
   } else if (encode.crf) {
     throw Error(Status::InvalidArgument, std::string("encoder ") + codec->name + " has no CRF setting: use a bitrate");
   }
@@ -236,7 +243,12 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
     av::check(av_opt_set(e->priv_data, "preset", encode.preset.c_str(), 0), pl.out_name,
               ("unknown preset '" + encode.preset + "'").c_str(), Status::InvalidArgument);
   }
-  av::check(avcodec_open2(e, codec, nullptr), pl.out_name, "cannot open the encoder", Status::Unsupported);
+  const av::LoggedError logged;
+  if (const int rc = avcodec_open2(e, codec, nullptr); rc < 0) {
+    std::string why = pl.out_name + ": cannot open the " + codec->name + " encoder: " + logged.explain(rc);
+    if (codec->capabilities & AV_CODEC_CAP_HARDWARE) why += "; a hardware encoder needs its GPU and driver (software: --codec libx264)";
+    throw Error(Status::Unsupported, why);
+  }
 
   // Streams: the marked video where it was, the others copied when the container can hold them.
   VideoEmbedResult result;

@@ -37,7 +37,8 @@ using FrameOverlay = std::function<std::optional<PlaneRect>(const LumaPlane& lum
 struct VideoEncodeOptions {
   std::string codec = "libx264";
   // Constant quality: lower is better. Unset: 18 for encoders that take a CRF (visually lossless
-  // for x264/x265), the encoder's default otherwise. Ignored when a bitrate is given.
+  // for x264/x265) and for NVENC (its -cq), the encoder's default otherwise. Ignored when a
+  // bitrate is given.
   std::optional<int> crf;
   std::optional<std::int64_t> bitrate;  // bits per second
   std::string preset;  // encoder speed/size trade-off ("" = the encoder's default, medium for x264/x265)
