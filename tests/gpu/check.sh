@@ -50,6 +50,16 @@ fi
   else
     echo "nanobind or scikit-build-core missing: python package not built"
   fi
+  echo "== video engines (NVENC / NVDEC through the machine's ffmpeg, where it has one)"
+  # The video layer is not built here (no FFmpeg headers); this says whether hardware encoding
+  # could take the encoder's place on this GPU (Hopper parts have NVDEC but no NVENC).
+  if command -v ffmpeg > /dev/null; then
+    timeout 60 ffmpeg -nostdin -hide_banner -v error -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 4 -c:v h264_nvenc \
+        -f null - > "$out/nvenc.log" 2>&1 && echo "h264_nvenc: encodes" || { echo "h264_nvenc: cannot encode"; head -3 "$out/nvenc.log"; }
+  else
+    echo "no ffmpeg on this machine"
+  fi
+  nvidia-smi -q -d ENCODER_STATS 2> /dev/null | grep -iE "session|fps" | head -3
   echo "== memcheck of the detection kernels (where compute-sanitizer can run)"
   if command -v compute-sanitizer > /dev/null; then
     timeout 120 compute-sanitizer --tool memcheck --error-exitcode 9 build/gpu/tests/test_cuda \
