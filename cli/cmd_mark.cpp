@@ -76,7 +76,7 @@ Runner setup_mark(CLI::App& app) {
   app.add_option("--visible-seconds", o->visible_seconds,
                  "Videos: how long the visible label shows from the start (default 2; 0 = the whole clip)")
       ->check(CLI::Range(0.0, 1e6));
-  o->strength_option = app.add_option("--strength", o->strength, "Watermark strength (default 0.62; videos 0.55)")
+  o->strength_option = app.add_option("--strength", o->strength, "Watermark strength (default 0.62; videos 0.55, times 0.82 at 1080p and above)")
                            ->check(CLI::Range(0.05, 4.0));
   o->quality_option = add_quality_option(app, o->quality);
   o->out.add_to(app, "marked");

@@ -209,5 +209,36 @@ TEST(VideoProfile, TileAtAGivenGeometryIsTheSharedFormula) {
   }
 }
 
+// Up to 720p the marker uses the profile's strength; a 1080p frame is marked at 0.82 of it, as
+// an embedder at that strength would mark it at the same geometry.
+TEST(VideoProfile, LargeFramesAreMarkedAtLessStrength) {
+  EXPECT_DOUBLE_EQ(video_strength_factor(854, 480), 1.0);
+  EXPECT_DOUBLE_EQ(video_strength_factor(1280, 720), 1.0);
+  EXPECT_NEAR(video_strength_factor(1600, 900), std::sqrt(720.0 / 900.0), 1e-12);
+  EXPECT_DOUBLE_EQ(video_strength_factor(1920, 1080), 0.82);
+  EXPECT_DOUBLE_EQ(video_strength_factor(3840, 2160), 0.82);
+  for (const auto [w, h] : {std::pair{1280, 720}, std::pair{1920, 1080}}) {
+    const Image picture = testing::natural_image(w, h, 1, 11);
+    Image by_marker = picture, by_embedder = picture;
+    VideoEmbedParams vp;
+    vp.backend = Backend::Cpu;
+    FrameMarker marker(Key::public_default(), kA, vp);
+    const FrameMarkReport r = marker.mark(LumaPlane{by_marker.view(), 8});
+    EmbedParams at = vp.embed;
+    at.strength *= video_strength_factor(w, h);
+    Embedder(Key::public_default(), at, Backend::Cpu).embed_at(by_embedder.view(), kA, r.geometry);
+    long differing = 0;
+    double change = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const int m = by_marker.view().row<std::uint8_t>(y)[x], e = by_embedder.view().row<std::uint8_t>(y)[x];
+        differing += m != e;
+        change += std::abs(m - int(picture.view().row<std::uint8_t>(y)[x]));
+      }
+    EXPECT_EQ(differing, 0) << w << "x" << h;
+    EXPECT_GT(change, 0.5 * w * h) << w << "x" << h;  // the frame was marked
+  }
+}
+
 }  // namespace
 }  // namespace tidemark

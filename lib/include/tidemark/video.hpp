@@ -24,8 +24,7 @@ namespace tidemark {
 struct VideoEmbedParams {
   // A higher floor than images: flat areas are most of many frames, and the codec erases weaker
   // marks there (8 px cells, 44 dB mean PSNR on the corpus clip; see docs/VIDEO.md).
-  // The strength stays at 0.55: the video table (docs/VIDEO.md) and its bitrate overhead were
-  // measured there.
+  // The strength is 0.55 up to 720p; larger frames get less (video_strength_factor).
   EmbedParams embed = [] {
     EmbedParams p;
     p.strength = 0.55;
@@ -73,6 +72,10 @@ class FrameMarker {
   FrameMarkReport mark_view(const ImageView& view);
   std::unique_ptr<Impl> impl_;
 };
+
+// What the video profile multiplies the strength by on a frame of this size: 1 up to 720p,
+// sqrt(720 / short side) above, not below 0.82 (0.82 at 1080p).
+double video_strength_factor(int width, int height);
 
 // Image pixels per tile pixel of the video profile on a frame of this size.
 double video_tile_scale(int width, int height, double cell_scale = VideoEmbedParams{}.cell_scale);
