@@ -15,6 +15,11 @@
 
 #include "labels/mark_file.hpp"
 #include "labels/verify_file.hpp"
+#ifdef TIDEMARK_PY_HAS_VIDEO
+#include "labels/mark_video.hpp"
+#include "labels/verify_video.hpp"
+#include "video_files.hpp"
+#endif
 #endif
 
 namespace nb = nanobind;
@@ -106,11 +111,39 @@ nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src
   return info;
 }
 
+#ifdef TIDEMARK_PY_HAS_VIDEO
+// A clip: visible label on its first seconds, the video watermark, the AIGC label in the container.
+nb::dict mark_video(const Key& key, const fs::path& src, const fs::path& dst, const labels::MarkRequest& request,
+                    double strength, double visible_seconds, bool overwrite, nb::object progress) {
+  labels::VideoMarkOptions options;
+  if (strength > 0) options.embed.embed.strength = strength;
+  options.visible_seconds = visible_seconds;
+  io::VideoProgressFn on_progress = video_progress(std::move(progress));
+  labels::VideoMarkResult r;
+  {
+    nb::gil_scoped_release unlocked;
+    labels::check_request(request, key);
+    std::error_code ec;
+    if (fs::exists(dst, ec) && !fs::equivalent(src, dst, ec) && !overwrite)
+      throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
+    r = labels::mark_video_file(src, dst, request, key, options, on_progress);
+  }
+  nb::dict info = video_embed_dict(r.video);
+  info["path"] = src.string();
+  info["output"] = dst.string();
+  info["produce_id"] = r.mark.produce_id;
+  info["payload"] = r.mark.payload.to_hex();
+  info["aigc"] = labels::to_bare_json(r.mark.label);
+  return info;
+}
+#endif
+
 nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::path& src, const fs::path& dst,
                            const std::string& producer, const std::string& produce_id, const std::string& label,
                            bool composite, bool sign, bool visible, const std::string& visible_text,
                            const std::string& visible_position, double visible_height, const std::string& font,
-                           int quality, bool overwrite, std::uint64_t max_pixels) {
+                           int quality, bool overwrite, std::uint64_t max_pixels, double video_strength,
+                           double visible_seconds, nb::object progress) {
   labels::MarkRequest request;
   request.producer = producer;
   request.produce_id = produce_id;
@@ -126,6 +159,11 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
     v.font_path = font;
     request.visible = v;
   }
+#ifdef TIDEMARK_PY_HAS_VIDEO
+  if (io::is_video_path(src)) return mark_video(key, src, dst, request, video_strength, visible_seconds, overwrite, progress);
+#else
+  (void)video_strength, (void)visible_seconds, (void)progress;
+#endif
   return mark_file(embedder, key, src, dst, request, quality, overwrite, max_pixels);
 }
 
@@ -133,6 +171,9 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
 std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std::uint64_t max_pixels) {
   nb::gil_scoped_release unlocked;
   const auto detectors = labels::detectors_for(keys, DetectParams{}, Backend::Auto);
+#ifdef TIDEMARK_PY_HAS_VIDEO
+  if (io::is_video_path(path)) return labels::verify_video_file(path, detectors).dump();
+#endif
   return labels::verify_file(path, detectors, limits_with(max_pixels)).dump();
 }
 #endif
@@ -163,7 +204,8 @@ void bind_files(nb::module_& m) {
   m.attr("has_labels") = true;
   m.def("mark_file", &mark_file_binding, "embedder"_a, "key"_a, "src"_a, "dst"_a, "producer"_a, "produce_id"_a,
         "label"_a, "composite"_a, "sign"_a, "visible"_a, "visible_text"_a, "visible_position"_a, "visible_height"_a,
-        "font"_a, "quality"_a, "overwrite"_a, "max_pixels"_a);
+        "font"_a, "quality"_a, "overwrite"_a, "max_pixels"_a, "video_strength"_a, "visible_seconds"_a,
+        "progress"_a.none());
   m.def("verify_file", &verify_file, "path"_a, "keys"_a, "max_pixels"_a);
 #else
   m.attr("has_labels") = false;

@@ -16,6 +16,7 @@
 #include "errors.hpp"
 #include "files.hpp"
 #include "video.hpp"
+#include "video_files.hpp"
 #include "tidemark/detector.hpp"
 #include "backend_names.hpp"
 #include "tidemark/embedder.hpp"
@@ -223,6 +224,7 @@ NB_MODULE(_ext, m) {
   bind_files(m);
   bind_foreign_marks(m);
   bind_video(m);
+  bind_video_files(m);
   m.def("cuda_device_count", &cuda_device_count, "Usable CUDA devices (0 without CUDA in this build).");
   m.def("_time_native_embed", &time_native_embed, "embedder"_a, "array"_a, "payload"_a, "repeats"_a);
 }

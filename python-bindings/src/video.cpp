@@ -15,9 +15,8 @@ namespace nb = nanobind;
 using namespace nb::literals;
 
 namespace tidemark::python {
-namespace {
 
-nb::dict report_dict(const VideoDetectReport& r) {
+nb::dict video_report_dict(const VideoDetectReport& r) {
   nb::list segments;
   for (const auto& s : r.segments) {
     nb::dict d;
@@ -43,6 +42,8 @@ nb::dict report_dict(const VideoDetectReport& r) {
   out["segments"] = segments;
   return out;
 }
+
+namespace {
 
 void check_host(const ImageView& v, const char* what) {
   if (v.space != MemorySpace::Host)
@@ -99,7 +100,7 @@ void bind_video(nb::module_& m) {
              return d.add_frame(v, time).result;
            },
            "frame"_a, "time"_a)
-      .def("finish", [](const VideoDetector& d) { return report_dict(d.finish()); });
+      .def("finish", [](const VideoDetector& d) { return video_report_dict(d.finish()); });
 }
 
 }  // namespace tidemark::python

@@ -1,4 +1,4 @@
-"""tidemark: invisible, robust watermarks for AI-generated images.
+"""tidemark: invisible, robust watermarks for AI-generated images and videos.
 
     import tidemark
     key = tidemark.Key.from_file("tidemark.key")          # or Key.public(), Key.generate()
@@ -9,22 +9,25 @@
 Images are RGB (pass bgr=True for OpenCV arrays), gray or RGBA (alpha untouched); uint8, uint16,
 or floats in [0, 1] (returned quantised to steps of 1/255, so that saving them as 8-bit gives the
 marked pixels exactly). CUDA tensors are marked on the device without a host copy.
+
+Files: embed_file / detect_file for images, embed_video / detect_video for clips (decoded, marked
+and re-encoded through FFmpeg, audio and metadata kept), mark_file / verify_file for both.
 """
 from __future__ import annotations
 
 import functools
 import json
 import os
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from . import _arrays, _ext
 from ._ext import DecodeError, DetectResult, Key, LimitError, UnsupportedError, cuda_device_count
 
 __all__ = [
     "Key", "DetectResult", "Embedder", "Detector", "VideoMarker", "VideoDetector",
-    "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file", "mark_file", "verify_file",
-    "detect_foreign_marks", "decode_dwtdct",
-    "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "has_labels",
+    "embed", "embed_batch", "detect", "detect_batch", "embed_file", "detect_file", "embed_video", "detect_video",
+    "mark_file", "verify_file", "detect_foreign_marks", "decode_dwtdct",
+    "DecodeError", "LimitError", "UnsupportedError", "cuda_device_count", "has_file_io", "has_labels", "has_video",
     "__version__",
 ]
 __version__ = "0.1.0"
@@ -34,6 +37,10 @@ has_file_io: bool = _ext.has_io
 
 has_labels: bool = _ext.has_labels
 """False when this build found no Exiv2/FreeType: mark_file and verify_file then raise."""
+
+has_video: bool = _ext.has_video
+"""False when this build found no FFmpeg libav: embed_video and detect_video then raise, and
+mark_file / verify_file take images only."""
 
 PayloadLike = Union[int, str, bytes]
 KeyLike = Union[Key, str, "os.PathLike[str]", None]
@@ -54,6 +61,35 @@ def _key(key: KeyLike) -> Key:
     if isinstance(key, (str, os.PathLike)):
         return Key.from_file(os.fspath(key))
     raise ValueError(f"key must be a tidemark.Key, a key file path or None (public key), got {type(key).__name__}")
+
+
+def _is_video(path: Union[str, os.PathLike]) -> bool:
+    """A name FFmpeg containers carry (.mp4, .mov, .mkv, .webm, .avi, ...), in builds with video."""
+    return has_video and _ext.is_video_path(os.fspath(path))
+
+
+def _require_video() -> None:
+    if not has_video:
+        raise UnsupportedError("this build of tidemark has no video layer (FFmpeg's libav development files were not "
+                               "found when it was built): embed_video and detect_video are unavailable")
+
+
+def _bitrate(bitrate: Union[int, str, None]) -> int:
+    """Bits per second from an int or a string such as "8M" or "2500k"; 0 for None."""
+    if bitrate is None:
+        return 0
+    if isinstance(bitrate, str):
+        text = bitrate.strip()
+        scale = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6}.get(text[-1:], 1)
+        try:
+            value = float(text[:-1] if scale != 1 else text) * scale
+        except ValueError:
+            raise ValueError(f"bitrate {bitrate!r}: use bits per second, e.g. 8000000, '8M' or '2500k'") from None
+    else:
+        value = float(bitrate)
+    if not 10e3 <= value <= 2e9:
+        raise ValueError(f"bitrate {bitrate!r} is outside 10k .. 2000M bits per second")
+    return int(value)
 
 
 def _quality(quality: Optional[int]) -> int:
@@ -130,7 +166,9 @@ class Embedder:
         atomically). Refuses to replace an existing `dst` unless overwrite=True, and never writes
         over `src`. Returns a summary dict. quality=None writes JPEG/WebP at 95, except that a JPEG
         written as JPEG is marked in its DCT coefficients at its own quality (no re-encoding; the
-        dict then has jpeg_coefficients_quality); a number re-encodes at it."""
+        dict then has jpeg_coefficients_quality); a number re-encodes at it. Videos: embed_video."""
+        if _is_video(src):
+            raise UnsupportedError(f"{os.fspath(src)}: a video; mark it with tidemark.embed_video (or tidemark.embed_file)")
         return _ext.embed_file(self._core, os.fspath(src), os.fspath(dst), _payload(payload), _quality(quality),
                                webp_lossless, overwrite, max_pixels or 0)
 
@@ -264,13 +302,54 @@ def detect_batch(images: Any, key: KeyLike = None, *, bgr: bool = False, backend
 
 
 def embed_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key: KeyLike = None,
-               payload: PayloadLike = 0, *, strength: float = _DEFAULT_STRENGTH, **options: Any) -> dict:
-    """Mark an image file into `dst`; see Embedder.embed_file for the options."""
-    return _embedder(_key(key), strength, "auto").embed_file(src, dst, payload, **options)
+               payload: PayloadLike = 0, *, strength: Optional[float] = None, **options: Any) -> dict:
+    """Mark an image file into `dst` (see Embedder.embed_file for the options), or a video (see
+    embed_video for its options). strength=None: the default for images or for videos."""
+    if _is_video(src):
+        return embed_video(src, dst, key, payload, strength=strength, **options)
+    return _embedder(_key(key), _DEFAULT_STRENGTH if strength is None else strength, "auto").embed_file(
+        src, dst, payload, **options)
 
 
 def detect_file(path: Union[str, os.PathLike], key: KeyLike = None, *, max_pixels: Optional[int] = None) -> DetectResult:
+    """Look for a mark in an image file. Videos: detect_video (a dict with segments)."""
+    if _is_video(path):
+        raise UnsupportedError(f"{os.fspath(path)}: a video; read it with tidemark.detect_video")
     return _detector(_key(key), "auto").detect_file(path, max_pixels=max_pixels)
+
+
+ProgressFn = Callable[[int, int, float, float], None]
+
+
+def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key: KeyLike = None,
+                payload: PayloadLike = 0, *, strength: Optional[float] = None, mask_floor: float = _VIDEO_DEFAULT_FLOOR,
+                cell_scale: float = _VIDEO_DEFAULT_CELL_SCALE, follow_motion: bool = True, backend: str = "auto",
+                codec: str = "libx264", crf: Optional[int] = None, bitrate: Union[int, str, None] = None,
+                preset: Optional[str] = None, overwrite: bool = False, progress: Optional[ProgressFn] = None) -> dict:
+    """Mark every frame of a clip with the video profile and re-encode it into `dst`, as `tidemark
+    embed` does: any input FFmpeg reads; audio, subtitles, timestamps, colour and rotation kept;
+    written atomically (nothing under `dst` on failure), never over `src`, over an existing `dst`
+    only with overwrite=True. codec: any FFmpeg video encoder (libx264, libx265, libvpx-vp9,
+    h264_nvenc, ...); crf: constant quality (None: 18 for x264/x265/NVENC); bitrate instead of it
+    (bits per second or "8M"); preset: the encoder's (None: its default). strength=None: 0.55 up to
+    720p, less on larger frames (docs/VIDEO.md). progress(frames, frames_expected, seconds,
+    duration) is called as frames are written; Ctrl-C stops the job. Returns a dict: frames, size,
+    codecs, psnr_db, fps, ..."""
+    _require_video()
+    return _ext.embed_video(_key(key), os.fspath(src), os.fspath(dst), _payload(payload),
+                            _VIDEO_DEFAULT_STRENGTH if strength is None else strength, mask_floor, cell_scale,
+                            follow_motion, backend, codec, -1 if crf is None else crf, _bitrate(bitrate), preset or "",
+                            overwrite, progress)
+
+
+def detect_video(path: Union[str, os.PathLike], key: KeyLike = None, *, every: int = 0, per_second: float = 2.0,
+                 max_frames: int = 0, start: float = 0.0, progress: Optional[ProgressFn] = None) -> dict:
+    """Look for the video mark in a clip, as `tidemark detect` does: about `per_second` frames per
+    second of footage are analysed (every=N: every N-th frame instead; max_frames: a budget; start:
+    seconds to skip), frames are combined, and the dict has the payload (int and payload_hex), its
+    p_value, frame counts and the segments (start and end time of each stretch with one payload)."""
+    _require_video()
+    return _ext.detect_video(_key(key), os.fspath(path), every, per_second, max_frames, start, progress)
 
 
 def _require_labels() -> None:
@@ -282,24 +361,30 @@ def _require_labels() -> None:
 def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], producer: str, key: KeyLike = None, *,
               produce_id: Optional[str] = None, label: str = "1", composite: bool = False, sign: bool = False,
               visible: bool = False, visible_text: Optional[str] = None, visible_position: str = "bottom-right",
-              visible_height: float = 0.06, font: Optional[str] = None, strength: float = _DEFAULT_STRENGTH,
-              quality: Optional[int] = None, overwrite: bool = False, max_pixels: Optional[int] = None) -> dict:
+              visible_height: float = 0.06, font: Optional[str] = None, strength: Optional[float] = None,
+              quality: Optional[int] = None, overwrite: bool = False, max_pixels: Optional[int] = None,
+              visible_seconds: float = 2.0, progress: Optional[ProgressFn] = None) -> dict:
     """The one-pass job of `tidemark mark` on one file: optional visible label, watermark whose
     payload is derived from the ProduceID, GB 45438 AIGC label and IPTC DigitalSourceType in XMP
     (docs/LABELS.md). Returns produce_id, payload and the label written. Without produce_id a
-    fresh one (tm-<16 hex digits>) is made: record it. quality as in Embedder.embed_file."""
+    fresh one (tm-<16 hex digits>) is made: record it. quality as in Embedder.embed_file.
+    Videos (builds with has_video): the video watermark on every frame, the AIGC label in the
+    container, the visible label on the first `visible_seconds` (0: the whole clip), re-encoded
+    with libx264 at CRF 18; progress as in embed_video. strength=None: the image or video default."""
     _require_labels()
-    embedder = _embedder(_key(key), strength, "auto")
+    embedder = _embedder(_key(key), _DEFAULT_STRENGTH if strength is None else strength, "auto")
     return _ext.mark_file(embedder._core, embedder.key, os.fspath(src), os.fspath(dst), producer, produce_id or "",
                           label, composite, sign, visible, visible_text or "", visible_position, visible_height,
-                          font or "", _quality(quality), overwrite, max_pixels or 0)
+                          font or "", _quality(quality), overwrite, max_pixels or 0,
+                          0.0 if strength is None else strength, visible_seconds, progress)
 
 
 def verify_file(path: Union[str, os.PathLike], keys: Optional[Sequence[KeyLike]] = None, *,
                 max_pixels: Optional[int] = None) -> dict:
     """The report of `tidemark verify --json` for one file, as a dict: watermark (each key, then
     the public key), AIGC labels checked against GB 45438, IPTC source type, C2PA presence,
-    agreement, and the GB 45438 Label value to record."""
+    agreement, and the GB 45438 Label value to record. Videos (builds with has_video): the
+    watermark over sampled frames with its segments, the label in the container; "kind": "video"."""
     _require_labels()
     resolved = [_key(k) for k in (keys or [])]
     return json.loads(_ext.verify_file(os.fspath(path), resolved, max_pixels or 0))

@@ -246,7 +246,7 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   const av::LoggedError logged;
   if (const int rc = avcodec_open2(e, codec, nullptr); rc < 0) {
     std::string why = pl.out_name + ": cannot open the " + codec->name + " encoder: " + logged.explain(rc);
-    if (codec->capabilities & AV_CODEC_CAP_HARDWARE) why += "; a hardware encoder needs its GPU and driver (software: --codec libx264)";
+    if (codec->capabilities & AV_CODEC_CAP_HARDWARE) why += "; a hardware encoder needs its GPU and driver (libx264 encodes in software)";
     throw Error(Status::Unsupported, why);
   }
 

@@ -1,0 +1,21 @@
+#pragma once
+// Video file entry points (FFmpeg libav through the library's video layer), when it was built.
+#include <nanobind/nanobind.h>
+
+#ifdef TIDEMARK_PY_HAS_VIDEO
+#include "io/video/video_file.hpp"
+#endif
+
+namespace tidemark::python {
+
+void bind_video_files(nanobind::module_& m);
+
+#ifdef TIDEMARK_PY_HAS_VIDEO
+// What marking a clip did, as a dict (the fields of `tidemark embed --json` on a video).
+nanobind::dict video_embed_dict(const io::VideoEmbedResult& result);
+// Reports progress(frames, frames_expected, seconds, duration) when `progress` is not None, and
+// lets Ctrl-C stop the job; called without the GIL.
+io::VideoProgressFn video_progress(nanobind::object progress);
+#endif
+
+}  // namespace tidemark::python

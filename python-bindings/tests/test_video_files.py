@@ -1,0 +1,94 @@
+"""Video files from Python: embed_video / detect_video round trip through FFmpeg, the file
+functions routing clips, mark_file + verify_file on a clip, progress and interruption, and bad
+input (nothing left behind)."""
+import os
+
+import pytest
+
+import tidemark
+
+pytestmark = pytest.mark.skipif(not tidemark.has_video, reason="built without the video layer (no FFmpeg libav)")
+
+
+@pytest.fixture(scope="module")
+def clip(corpus):
+    return corpus / "video" / "ukui_zoom_720p25.mp4"  # 720p H.264, 125 frames
+
+
+def test_embed_video_round_trip(clip, tmp_path):
+    out = tmp_path / "marked.mp4"
+    seen = []
+    info = tidemark.embed_video(clip, out, payload=0xA1, preset="ultrafast", progress=lambda *p: seen.append(p))
+    assert info["frames"] == 125 and (info["width"], info["height"]) == (1280, 720)
+    assert info["payload"] == "00000000000000a1" and info["output_codec"] == "libx264"
+    assert info["psnr_db"] > 40
+    assert [p[0] for p in seen] == list(range(1, 126))  # every frame written, in order
+    assert seen[-1][1] == 125 and seen[-1][3] == pytest.approx(5.0, abs=0.1)  # expected frames, duration
+    report = tidemark.detect_video(out)
+    assert report["payload"] == 0xA1 and report["payload_hex"] == "00000000000000a1"
+    assert report["frames_decoded"] >= 8 and report["p_value"] < 1e-20
+    assert report["width"] == 1280 and report["codec"] == "h264"
+    assert report["segments"][0]["payload"] == 0xA1
+
+
+def test_unmarked_clip_claims_nothing(clip):
+    report = tidemark.detect_video(clip, max_frames=4)
+    assert report["payload"] is None and not report["detected"]
+    assert report["frames_analysed"] == 4
+
+
+def test_outputs_are_never_replaced_unasked(clip, tmp_path):
+    out = tmp_path / "marked.mp4"
+    out.write_bytes(b"keep me")
+    with pytest.raises(OSError, match="overwrite=True"):
+        tidemark.embed_video(clip, out, preset="ultrafast")
+    assert out.read_bytes() == b"keep me"
+    tidemark.embed_video(clip, out, preset="ultrafast", overwrite=True)
+    assert tidemark.detect_video(out, max_frames=3)["payload"] == 0
+
+
+def test_an_interrupted_job_leaves_nothing(clip, tmp_path):
+    out = tmp_path / "marked.mp4"
+
+    def interrupt(frames, expected, seconds, duration):
+        if frames == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        tidemark.embed_video(clip, out, preset="ultrafast", progress=interrupt)
+    assert os.listdir(tmp_path) == []
+
+
+def test_file_functions_route_clips(clip, tmp_path):
+    out = tmp_path / "marked.mkv"
+    info = tidemark.embed_file(clip, out, payload=7, preset="ultrafast")
+    assert info["kind"] == "video" and info["frames"] == 125
+    assert tidemark.detect_video(out, max_frames=4)["payload"] == 7
+    with pytest.raises(tidemark.UnsupportedError, match="detect_video"):
+        tidemark.detect_file(out)
+    with pytest.raises(tidemark.UnsupportedError, match="embed_video"):
+        tidemark.Embedder().embed_file(clip, tmp_path / "x.mp4")
+
+
+@pytest.mark.skipif(not tidemark.has_labels, reason="built without the labels layer")
+def test_mark_and_verify_a_clip(clip, tmp_path):
+    out = tmp_path / "labelled.mp4"
+    m = tidemark.mark_file(clip, out, "913100000000000000", visible=True)
+    assert m["frames"] == 125 and m["produce_id"].startswith("tm-")
+    report = tidemark.verify_file(out)
+    assert report["kind"] == "video"
+    assert report["watermark"]["payload"] == m["payload"] and report["watermark"]["detected"]
+    assert [label["fields"]["ProduceID"] for label in report["aigc"]["labels"]] == [m["produce_id"]]
+
+
+def test_bad_clips_and_options_fail_clearly(corpus, clip, tmp_path):
+    out = tmp_path / "marked.mp4"
+    with pytest.raises(tidemark.DecodeError, match="truncated_clip.mp4"):
+        tidemark.embed_video(corpus / "bad" / "truncated_clip.mp4", out)
+    with pytest.raises(ValueError, match="bitrate"):
+        tidemark.embed_video(clip, out, bitrate="fast")
+    with pytest.raises(ValueError, match="unknown video encoder"):
+        tidemark.embed_video(clip, out, codec="no-such-codec")
+    with pytest.raises(ValueError, match="refusing to overwrite the input"):
+        tidemark.embed_video(clip, clip, overwrite=True)
+    assert os.listdir(tmp_path) == []
