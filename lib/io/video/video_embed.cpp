@@ -225,13 +225,13 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   if (encode.bitrate) {
     e->bit_rate = *encode.bitrate;
   } else if (has_private_option(e, "crf")) {
-    av::check(av_opt_set_int(e->priv_data, "crf", encode.crf.value_or(18), 0), pl.out_name, "bad --crf",
+    av::check(av_opt_set_int(e->priv_data, "crf", encode.crf.value_or(18), 0), pl.out_name, "constant quality (CRF) out of the encoder's range",
               Status::InvalidArgument);
   } else if (has_private_option(e, "cq")) {
     // NVENC's constant quality: its VBR rate control with a quality target and no bitrate cap
     // (the QP-like scale of x264's CRF; otherwise NVENC would aim at its default bitrate).
     av::check(av_opt_set(e->priv_data, "rc", "vbr", 0), pl.out_name, "cannot select constant quality", Status::InvalidArgument);
-    av::check(av_opt_set_int(e->priv_data, "cq", encode.crf.value_or(18), 0), pl.out_name, "bad --crf",
+    av::check(av_opt_set_int(e->priv_data, "cq", encode.crf.value_or(18), 0), pl.out_name, "constant quality (CRF) out of the encoder's range",
               Status::InvalidArgument);
     e->bit_rate = 0;
   } else if (encode.crf) {
