@@ -27,6 +27,16 @@ using namespace nb::literals;
 namespace fs = std::filesystem;
 
 namespace tidemark::python {
+
+void check_output_path(const fs::path& src, const fs::path& dst, bool overwrite) {
+  std::error_code ec;
+  if (fs::exists(dst, ec)) {
+    if (fs::equivalent(src, dst, ec))
+      throw Error(Status::InvalidArgument, dst.string() + ": this is the input; refusing to overwrite it");
+    if (!overwrite) throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
+  }
+}
+
 namespace {
 
 #ifdef TIDEMARK_PY_HAS_IO
@@ -37,14 +47,9 @@ io::Limits limits_with(std::uint64_t max_pixels) {
 }
 
 
-// Never over the input; over an existing output only when asked; nothing for a bad extension.
+// check_output_path, and nothing for a bad extension or quality.
 void check_destination(const fs::path& src, const fs::path& dst, bool overwrite, int quality) {
-  std::error_code ec;
-  if (fs::exists(dst)) {
-    if (fs::equivalent(src, dst, ec))
-      throw Error(Status::InvalidArgument, dst.string() + ": this is the input; refusing to overwrite it");
-    if (!overwrite) throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
-  }
+  check_output_path(src, dst, overwrite);
   if (quality < 0 || quality > 100) throw Error(Status::InvalidArgument, "quality must be in [1, 100]");
   io::format_for_path(dst);
 }
@@ -114,7 +119,8 @@ nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src
 #ifdef TIDEMARK_PY_HAS_VIDEO
 // A clip: visible label on its first seconds, the video watermark, the AIGC label in the container.
 nb::dict mark_video(const Key& key, const fs::path& src, const fs::path& dst, const labels::MarkRequest& request,
-                    double strength, double visible_seconds, bool overwrite, nb::object progress) {
+                    double strength, double visible_seconds, bool overwrite, std::uint64_t max_pixels,
+                    nb::object progress) {
   labels::VideoMarkOptions options;
   if (strength > 0) options.embed.embed.strength = strength;
   options.visible_seconds = visible_seconds;
@@ -123,10 +129,8 @@ nb::dict mark_video(const Key& key, const fs::path& src, const fs::path& dst, co
   {
     nb::gil_scoped_release unlocked;
     labels::check_request(request, key);
-    std::error_code ec;
-    if (fs::exists(dst, ec) && !fs::equivalent(src, dst, ec) && !overwrite)
-      throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
-    r = labels::mark_video_file(src, dst, request, key, options, on_progress);
+    check_output_path(src, dst, overwrite);
+    r = labels::mark_video_file(src, dst, request, key, options, on_progress, frame_limits(max_pixels));
   }
   nb::dict info = video_embed_dict(r.video);
   info["path"] = src.string();
@@ -160,7 +164,8 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
     request.visible = v;
   }
 #ifdef TIDEMARK_PY_HAS_VIDEO
-  if (io::is_video_path(src)) return mark_video(key, src, dst, request, video_strength, visible_seconds, overwrite, progress);
+  if (io::is_video_path(src))
+    return mark_video(key, src, dst, request, video_strength, visible_seconds, overwrite, max_pixels, progress);
 #else
   (void)video_strength, (void)visible_seconds, (void)progress;
 #endif
@@ -172,7 +177,7 @@ std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std:
   nb::gil_scoped_release unlocked;
   const auto detectors = labels::detectors_for(keys, DetectParams{}, Backend::Auto);
 #ifdef TIDEMARK_PY_HAS_VIDEO
-  if (io::is_video_path(path)) return labels::verify_video_file(path, detectors).dump();
+  if (io::is_video_path(path)) return labels::verify_video_file(path, detectors, {}, frame_limits(max_pixels)).dump();
 #endif
   return labels::verify_file(path, detectors, limits_with(max_pixels)).dump();
 }

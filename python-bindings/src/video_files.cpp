@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "backend_names.hpp"
+#include "files.hpp"
 #include "io/video/video_file.hpp"
 #include "video.hpp"
 #endif
@@ -43,6 +44,12 @@ nb::dict video_embed_dict(const io::VideoEmbedResult& r) {
   return info;
 }
 
+io::VideoLimits frame_limits(std::uint64_t max_pixels) {
+  io::VideoLimits limits;
+  if (max_pixels) limits.max_pixels_per_frame = static_cast<std::int64_t>(max_pixels);
+  return limits;
+}
+
 io::VideoProgressFn video_progress(nb::object progress) {
   // Held through a shared_ptr: the pipeline copies the function without the GIL, which must not
   // touch the callable's reference count.
@@ -61,7 +68,7 @@ namespace {
 nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, std::uint64_t payload, double strength,
                      double mask_floor, double cell_scale, bool follow_motion, const std::string& backend,
                      const std::string& codec, int crf, std::int64_t bitrate, const std::string& preset, bool overwrite,
-                     nb::object progress) {
+                     std::uint64_t max_pixels, nb::object progress) {
   VideoEmbedParams params;
   params.embed.strength = strength;
   params.embed.mask_floor = mask_floor;
@@ -77,10 +84,8 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
   io::VideoEmbedResult r;
   {
     nb::gil_scoped_release unlocked;
-    std::error_code ec;
-    if (fs::exists(dst, ec) && !fs::equivalent(src, dst, ec) && !overwrite)
-      throw Error(Status::IoError, dst.string() + ": exists; pass overwrite=True to replace it");
-    r = io::embed_video_file(src, dst, key, Payload{payload}, params, encode, on_progress);
+    check_output_path(src, dst, overwrite);
+    r = io::embed_video_file(src, dst, key, Payload{payload}, params, encode, on_progress, frame_limits(max_pixels));
   }
   nb::dict info = video_embed_dict(r);
   info["path"] = src.string();
@@ -90,7 +95,7 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
 }
 
 nb::dict detect_video(const Key& key, const fs::path& path, int every, double per_second, std::int64_t max_frames,
-                      double start, nb::object progress) {
+                      double start, std::uint64_t max_pixels, nb::object progress) {
   io::VideoSampling sampling;
   sampling.every = every;
   sampling.per_second = per_second;
@@ -100,7 +105,7 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
   io::VideoDetectFileResult r;
   {
     nb::gil_scoped_release unlocked;
-    r = io::detect_video_file(path, key, DetectParams{}, sampling, on_progress);
+    r = io::detect_video_file(path, key, DetectParams{}, sampling, on_progress, frame_limits(max_pixels));
   }
   nb::dict info = video_report_dict(r.report);
   info["path"] = path.string();
@@ -123,9 +128,9 @@ void bind_video_files(nb::module_& m) {
   m.def("is_video_path", [](const fs::path& p) { return io::is_video_path(p); }, "path"_a);
   m.def("embed_video", &embed_video, "key"_a, "src"_a, "dst"_a, "payload"_a, "strength"_a, "mask_floor"_a,
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,
-        "progress"_a.none());
+        "max_pixels"_a, "progress"_a.none());
   m.def("detect_video", &detect_video, "key"_a, "path"_a, "every"_a, "per_second"_a, "max_frames"_a, "start"_a,
-        "progress"_a.none());
+        "max_pixels"_a, "progress"_a.none());
 #else
   m.attr("has_video") = false;
 #endif

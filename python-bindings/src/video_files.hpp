@@ -2,6 +2,8 @@
 // Video file entry points (FFmpeg libav through the library's video layer), when it was built.
 #include <nanobind/nanobind.h>
 
+#include <cstdint>
+
 #ifdef TIDEMARK_PY_HAS_VIDEO
 #include "io/video/video_file.hpp"
 #endif
@@ -16,6 +18,8 @@ nanobind::dict video_embed_dict(const io::VideoEmbedResult& result);
 // Reports progress(frames, frames_expected, seconds, duration) when `progress` is not None, and
 // lets Ctrl-C stop the job; called without the GIL.
 io::VideoProgressFn video_progress(nanobind::object progress);
+// The frame size limit: max_pixels per frame, or the library's default for 0.
+io::VideoLimits frame_limits(std::uint64_t max_pixels);
 #endif
 
 }  // namespace tidemark::python

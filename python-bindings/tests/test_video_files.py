@@ -89,6 +89,8 @@ def test_bad_clips_and_options_fail_clearly(corpus, clip, tmp_path):
         tidemark.embed_video(clip, out, bitrate="fast")
     with pytest.raises(ValueError, match="unknown video encoder"):
         tidemark.embed_video(clip, out, codec="no-such-codec")
-    with pytest.raises(ValueError, match="refusing to overwrite the input"):
+    with pytest.raises(ValueError, match="this is the input"):
         tidemark.embed_video(clip, clip, overwrite=True)
+    with pytest.raises(tidemark.LimitError, match="ukui_zoom_720p25.mp4"):
+        tidemark.detect_video(clip, max_pixels=100_000)
     assert os.listdir(tmp_path) == []
