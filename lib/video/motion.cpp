@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 #include "../reference/fft.hpp"
 #include "../reference/filters.hpp"
+#include "../reference/parallel.hpp"
+#include "../reference/plane.hpp"
 #include "../reference/peak.hpp"
 
 namespace tidemark::detail {
@@ -49,12 +52,12 @@ std::vector<cfloat> block_spectrum(const Plane& p, int x0, int y0) {
   return b;
 }
 
-// Shift of `cur` against `prev` in one block, in reduced pixels, and the correlation peak height.
-bool block_shift(const Plane& prev, const Plane& cur, int x0, int y0, double& dx, double& dy, double& peak) {
-  auto a = block_spectrum(prev, x0, y0);
-  const auto b = block_spectrum(cur, x0, y0);
+// Shift of a block against the same block of the previous frame, from their spectra (`prev` is
+// used up), in reduced pixels, and the correlation peak height.
+bool block_shift(std::vector<cfloat>& prev, const std::vector<cfloat>& cur, double& dx, double& dy, double& peak) {
+  std::vector<cfloat>& a = prev;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const cfloat c = b[i] * std::conj(a[i]);
+    const cfloat c = cur[i] * std::conj(a[i]);
     const float m = std::abs(c);
     a[i] = m > 1e-9f ? c / m : cfloat(0.0f, 0.0f);
   }
@@ -90,26 +93,41 @@ GlobalMotion fit(const std::vector<BlockShift>& v) {
 
 std::optional<GlobalMotion> MotionEstimator::next(const ImageView& frame, int threads) {
   const int factor = std::max(1, std::min(frame.width, frame.height) / kReducedShortSide);
-  Plane reduced = downsampled_luminance(frame, factor, threads);
-  const bool comparable = !previous_.px.empty() && full_width_ == frame.width && full_height_ == frame.height;
-  Plane prev = std::move(previous_);
-  previous_ = std::move(reduced);
-  factor_ = factor, full_width_ = frame.width, full_height_ = frame.height;
-  if (!comparable) return std::nullopt;
-  const Plane& cur = previous_;
+  const Plane cur = downsampled_luminance(frame, factor, threads);
+  const bool comparable = !previous_spectra_.empty() && full_width_ == frame.width && full_height_ == frame.height;
+  std::vector<std::vector<cfloat>> prev = std::move(previous_spectra_);
+  previous_spectra_.clear();
+  full_width_ = frame.width, full_height_ = frame.height;
   if (cur.width < 2 * kBlock || cur.height < 2 * kBlock) return std::nullopt;
 
   // Up to 5 x 4 blocks spread evenly, overlapping when the plane is small.
   const int nx = std::min(5, cur.width / kBlock), ny = std::min(4, cur.height / kBlock);
-  std::vector<BlockShift> shifts;
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx; ++i) {
-      const int x0 = nx == 1 ? 0 : i * (cur.width - kBlock) / (nx - 1);
-      const int y0 = ny == 1 ? 0 : j * (cur.height - kBlock) / (ny - 1);
-      double dx, dy, peak;
-      if (!block_shift(prev, cur, x0, y0, dx, dy, peak)) continue;
-      shifts.push_back({(x0 + kBlock / 2.0) * factor, (y0 + kBlock / 2.0) * factor, dx * factor, dy * factor, peak});
+  auto origin = [&](int k) {
+    const int i = k % nx, j = k / nx;
+    return std::pair{nx == 1 ? 0 : i * (cur.width - kBlock) / (nx - 1), ny == 1 ? 0 : j * (cur.height - kBlock) / (ny - 1)};
+  };
+  struct Found {
+    bool ok = false;
+    double dx = 0, dy = 0, peak = 0;
+  };
+  std::vector<std::vector<cfloat>> spectra(nx * ny);
+  std::vector<Found> found(nx * ny);
+  parallel_for(nx * ny, threads, [&](int k0, int k1) {
+    for (int k = k0; k < k1; ++k) {
+      const auto [x0, y0] = origin(k);
+      spectra[k] = block_spectrum(cur, x0, y0);
+      if (comparable) found[k].ok = block_shift(prev[k], spectra[k], found[k].dx, found[k].dy, found[k].peak);
     }
+  }, 1);
+  previous_spectra_ = std::move(spectra);
+  if (!comparable) return std::nullopt;
+  std::vector<BlockShift> shifts;
+  for (int k = 0; k < nx * ny; ++k) {
+    if (!found[k].ok) continue;
+    const auto [x0, y0] = origin(k);
+    const Found& f = found[k];
+    shifts.push_back({(x0 + kBlock / 2.0) * factor, (y0 + kBlock / 2.0) * factor, f.dx * factor, f.dy * factor, f.peak});
+  }
   if (static_cast<int>(shifts.size()) < kMinBlocks) return std::nullopt;
   GlobalMotion m = fit(shifts);
   // One round of outlier rejection: blocks on independently moving objects, or matched wrongly.

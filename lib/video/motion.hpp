@@ -3,9 +3,10 @@
 // X' = s X + t in continuous pixel coordinates (pixel x covers [x, x + 1)). The video profile
 // moves its tile with this motion so that the mark sticks to the picture: a mark fixed to the
 // frame on moving content is exactly what motion-compensated codecs do not preserve.
+#include <complex>
 #include <optional>
+#include <vector>
 
-#include "../reference/plane.hpp"
 #include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
@@ -21,14 +22,14 @@ struct GlobalMotion {
 // (scene cut, fade, flat frame): the caller keeps its geometry.
 class MotionEstimator {
  public:
-  // Remembers a reduced copy of the frame's luminance and returns the motion from the previous
-  // frame given to it; empty on the first frame or when the frame size changes.
+  // Remembers the spectra of the frame's blocks and returns the motion from the previous frame
+  // given to it; empty on the first frame or when the frame size changes.
   std::optional<GlobalMotion> next(const ImageView& frame, int threads);
-  void reset() { previous_ = Plane{}; }
 
  private:
-  Plane previous_;  // reduced copy of the previous frame
-  int factor_ = 1;  // full-resolution pixels per reduced pixel
+  // The previous frame's windowed block spectra, in block order: each frame's are computed once
+  // and correlated against the next frame's.
+  std::vector<std::vector<std::complex<float>>> previous_spectra_;
   int full_width_ = 0, full_height_ = 0;
 };
 
