@@ -320,12 +320,16 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
     }
   });
   std::thread marking([&] {
+    Image before;
     try {
       while (auto item = decoded.pop()) {
         if (item->frame) {
           item->frame = pl.prepare(std::move(item->frame));
           const LumaPlane luma = luma_of(*item->frame, pl.bit_depth);
-          Image before(luma.view.width, luma.view.height, 1, luma.view.type);
+          // The unmarked luma, for the PSNR; one buffer for the clip (a frame's worth of fresh pages
+          // each time cost page faults).
+          if (before.width() != luma.view.width || before.height() != luma.view.height || before.type() != luma.view.type)
+            before = Image(luma.view.width, luma.view.height, 1, luma.view.type);
           for (int y = 0; y < luma.view.height; ++y)
             std::memcpy(before.view().row<unsigned char>(y), luma.view.row<unsigned char>(y), luma.view.row_bytes());
           const auto t0 = std::chrono::steady_clock::now();
