@@ -177,7 +177,10 @@ std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std:
   nb::gil_scoped_release unlocked;
   const auto detectors = labels::detectors_for(keys, DetectParams{}, Backend::Auto);
 #ifdef TIDEMARK_PY_HAS_VIDEO
-  if (io::is_video_path(path)) return labels::verify_video_file(path, detectors, {}, frame_limits(max_pixels)).dump();
+  if (io::is_video_path(path)) {
+    configure_libav_once();
+    return labels::verify_video_file(path, detectors, {}, frame_limits(max_pixels)).dump();
+  }
 #endif
   return labels::verify_file(path, detectors, limits_with(max_pixels)).dump();
 }

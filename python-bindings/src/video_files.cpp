@@ -9,6 +9,7 @@
 #include "tidemark/error.hpp"
 #ifdef TIDEMARK_PY_HAS_VIDEO
 #include <memory>
+#include <mutex>
 
 #include "backend_names.hpp"
 #include "files.hpp"
@@ -44,6 +45,11 @@ nb::dict video_embed_dict(const io::VideoEmbedResult& r) {
   return info;
 }
 
+void configure_libav_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { io::configure_libav_logging(); });
+}
+
 io::VideoLimits frame_limits(std::uint64_t max_pixels) {
   io::VideoLimits limits;
   if (max_pixels) limits.max_pixels_per_frame = static_cast<std::int64_t>(max_pixels);
@@ -51,6 +57,7 @@ io::VideoLimits frame_limits(std::uint64_t max_pixels) {
 }
 
 io::VideoProgressFn video_progress(nb::object progress) {
+  configure_libav_once();
   // Held through a shared_ptr: the pipeline copies the function without the GIL, which must not
   // touch the callable's reference count.
   auto callable = std::make_shared<nb::object>(std::move(progress));
@@ -124,7 +131,6 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
 void bind_video_files(nb::module_& m) {
 #ifdef TIDEMARK_PY_HAS_VIDEO
   m.attr("has_video") = true;
-  io::configure_libav_logging();  // libav's console messages only when TIDEMARK_LIBAV_LOG asks
   m.def("is_video_path", [](const fs::path& p) { return io::is_video_path(p); }, "path"_a);
   m.def("embed_video", &embed_video, "key"_a, "src"_a, "dst"_a, "payload"_a, "strength"_a, "mask_floor"_a,
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,

@@ -94,3 +94,18 @@ def test_bad_clips_and_options_fail_clearly(corpus, clip, tmp_path):
     with pytest.raises(tidemark.LimitError, match="ukui_zoom_720p25.mp4"):
         tidemark.detect_video(clip, max_pixels=100_000)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_hardware_encoder_that_cannot_run_says_why(clip, tmp_path):
+    out = tmp_path / "nvenc.mp4"
+    try:
+        info = tidemark.embed_video(clip, out, codec="h264_nvenc", crf=20)
+    except ValueError as e:  # no NVIDIA driver, no NVENC on this GPU, or an FFmpeg without it
+        message = str(e)
+        assert "h264_nvenc" in message
+        if "unknown video encoder" not in message:
+            assert "(" in message and "GPU and driver" in message  # the cause libav logged
+        assert not out.exists()
+    else:
+        assert info["output_codec"] == "h264_nvenc"
+        assert tidemark.detect_video(out, max_frames=4)["payload"] == 0
