@@ -61,7 +61,8 @@ Runner setup_detect(CLI::App& app) {
         if (io::is_video_path(input.path())) {
           const io::VideoDetectFileResult v = io::detect_video_file(input.path(), key, params, o->sampling.sampling(),
                                                                     terminal_progress(in, inputs.size() == 1),
-                                                                    io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
+                                                                    io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()},
+                                                                    detector.backend());
           if (o->common.json) {
             nlohmann::json j{{"path", in}};
             j.update(labels::detect_video_json(v));

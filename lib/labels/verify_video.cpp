@@ -61,7 +61,7 @@ json verify_video_file(const std::filesystem::path& path, const std::vector<Keye
   // Watermark: the first key that finds one wins (each key is a pass over the clip).
   std::optional<io::VideoDetectFileResult> best;
   for (const auto& kd : detectors) {
-    io::VideoDetectFileResult r = io::detect_video_file(path, kd.key, {}, sampling, {}, limits);
+    io::VideoDetectFileResult r = io::detect_video_file(path, kd.key, {}, sampling, {}, limits, kd.detector.backend());
     const bool better = !best || (r.report.detected && !best->report.detected);
     if (better) {
       best = std::move(r);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <string>
 
+#include "../backend_select.hpp"
 #include "../core/ecc.hpp"
 #include "../reference/filters.hpp"
 #include "luma_plane.hpp"
@@ -32,10 +33,12 @@ struct Run {
 }  // namespace
 
 struct VideoDetector::Impl {
-  Impl(const Key& k, const DetectParams& p, const VideoEmbedParams& v) : key(k), params(p), profile(v) {}
+  Impl(const Key& k, const DetectParams& p, const VideoEmbedParams& v, Backend b)
+      : key(k), params(p), profile(v), backend(resolve_backend(b)) {}
   Key key;
   DetectParams params;
   VideoEmbedParams profile;
+  Backend backend;
   int detector_width = 0, detector_height = 0;
   std::optional<Detector> detector;
   std::vector<FrameDetection> frames;
@@ -52,8 +55,9 @@ struct VideoDetector::Impl {
   }
 };
 
-VideoDetector::VideoDetector(const Key& key, const DetectParams& params, const VideoEmbedParams& profile)
-    : impl_(std::make_unique<Impl>(key, params, profile)) {}
+VideoDetector::VideoDetector(const Key& key, const DetectParams& params, const VideoEmbedParams& profile,
+                             Backend backend)
+    : impl_(std::make_unique<Impl>(key, params, profile, backend)) {}
 VideoDetector::~VideoDetector() = default;
 VideoDetector::VideoDetector(VideoDetector&&) noexcept = default;
 VideoDetector& VideoDetector::operator=(VideoDetector&&) noexcept = default;
@@ -84,7 +88,7 @@ const FrameDetection& VideoDetector::add_frame(const ImageView& view, double tim
       const double s_here = video_tile_scale(sw, sh, s.profile.cell_scale) * ratio / factor;
       if (s_here >= 0.5 && s_here <= 4.0) p.expected_scales.push_back(s_here);
     }
-    s.detector.emplace(s.key, p, Backend::Cpu);
+    s.detector.emplace(s.key, p, s.backend);
     s.detector_width = view.width, s.detector_height = view.height;
   }
   FrameDetection fd{time, s.detector->detect(reduced.view())};

@@ -86,12 +86,12 @@ void bind_video(nb::module_& m) {
 
   nb::class_<VideoDetector>(m, "VideoDetector", "Collects per-frame detections of one clip and combines them.")
       .def("__init__",
-           [](VideoDetector* self, const Key& key, int threads) {
+           [](VideoDetector* self, const Key& key, int threads, const std::string& backend) {
              DetectParams p;
              p.threads = threads;
-             new (self) VideoDetector(key, p);
+             new (self) VideoDetector(key, p, {}, backend_from(backend));
            },
-           "key"_a, "threads"_a = 0)
+           "key"_a, "threads"_a = 0, "backend"_a = "auto")
       .def("add_frame",
            [](VideoDetector& d, const ReadOnlyArray& frame, double time) {
              const ImageView v = view_of(frame, "add_frame");

@@ -102,7 +102,7 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
 }
 
 nb::dict detect_video(const Key& key, const fs::path& path, int every, double per_second, std::int64_t max_frames,
-                      double start, std::uint64_t max_pixels, nb::object progress) {
+                      double start, std::uint64_t max_pixels, const std::string& backend, nb::object progress) {
   io::VideoSampling sampling;
   sampling.every = every;
   sampling.per_second = per_second;
@@ -112,7 +112,8 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
   io::VideoDetectFileResult r;
   {
     nb::gil_scoped_release unlocked;
-    r = io::detect_video_file(path, key, DetectParams{}, sampling, on_progress, frame_limits(max_pixels));
+    r = io::detect_video_file(path, key, DetectParams{}, sampling, on_progress, frame_limits(max_pixels),
+                              backend_from(backend));
   }
   nb::dict info = video_report_dict(r.report);
   info["path"] = path.string();
@@ -136,7 +137,7 @@ void bind_video_files(nb::module_& m) {
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,
         "max_pixels"_a, "progress"_a.none());
   m.def("detect_video", &detect_video, "key"_a, "path"_a, "every"_a, "per_second"_a, "max_frames"_a, "start"_a,
-        "max_pixels"_a, "progress"_a.none());
+        "max_pixels"_a, "backend"_a, "progress"_a.none());
 #else
   m.attr("has_video") = false;
 #endif

@@ -50,6 +50,16 @@ def test_cuda_detector_reads_tensors_on_the_device(orange, key):
     assert not detector.detect(torch.from_numpy(orange).cuda()).detected
 
 
+def test_video_detection_on_cuda_finds_the_cpu_payload(orange):
+    marker = tidemark.VideoMarker(payload=7, backend="cpu")
+    cpu, gpu = tidemark.VideoDetector(backend="cpu"), tidemark.VideoDetector(backend="cuda")
+    for i in range(4):
+        frame = marker.mark(np.ascontiguousarray(np.roll(orange, 3 * i, axis=1)))
+        a, b = cpu.add_frame(frame, i / 25), gpu.add_frame(frame, i / 25)
+        assert a.payload == b.payload
+    assert cpu.finish()["payload"] == gpu.finish()["payload"] == 7
+
+
 def test_video_frames_marked_on_cuda_match_the_cpu(orange):
     marker_cpu, marker_gpu = tidemark.VideoMarker(payload=7, backend="cpu"), tidemark.VideoMarker(payload=7, backend="cuda")
     for shift in range(3):  # a pan: the tile follows it with fractional offsets

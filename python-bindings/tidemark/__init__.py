@@ -254,11 +254,12 @@ class VideoDetector:
     """Finds the video mark in the frames of one clip (any subset, e.g. every 10th frame) and
     combines them: finish() returns a dict with the payload, its p-value and the segments (start
     and end time of each stretch with the same payload, or none), and decodes the summed soft bits
-    of frames too damaged to decode alone."""
+    of frames too damaged to decode alone. backend: where the frames, reduced to about 300 rows
+    on the host, are analysed ("auto": CUDA when a device is present, "cpu" or "cuda")."""
 
-    def __init__(self, key: KeyLike = None, *, threads: int = 0) -> None:
+    def __init__(self, key: KeyLike = None, *, threads: int = 0, backend: str = "auto") -> None:
         self.key = _key(key)
-        self._core = _ext.VideoDetector(self.key, threads)
+        self._core = _ext.VideoDetector(self.key, threads, backend)
 
     def add_frame(self, frame: Any, time: float, *, bgr: bool = False) -> DetectResult:
         """Analyse one frame shown at `time` seconds; returns that frame's own result."""
@@ -344,15 +345,16 @@ def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key:
 
 
 def detect_video(path: Union[str, os.PathLike], key: KeyLike = None, *, every: int = 0, per_second: float = 2.0,
-                 max_frames: int = 0, start: float = 0.0, max_pixels: Optional[int] = None,
+                 max_frames: int = 0, start: float = 0.0, max_pixels: Optional[int] = None, backend: str = "auto",
                  progress: Optional[ProgressFn] = None) -> dict:
     """Look for the video mark in a clip, as `tidemark detect` does: about `per_second` frames per
     second of footage are analysed (every=N: every N-th frame instead; max_frames: a budget; start:
     seconds to skip), frames are combined, and the dict has the payload (int and payload_hex), its
-    p_value, frame counts and the segments (start and end time of each stretch with one payload)."""
+    p_value, frame counts and the segments (start and end time of each stretch with one payload).
+    backend: where the reduced frames are analysed ("auto": CUDA when a device is present)."""
     _require_video()
     return _ext.detect_video(_key(key), os.fspath(path), every, per_second, max_frames, start, max_pixels or 0,
-                             progress)
+                             backend, progress)
 
 
 def _require_labels() -> None:

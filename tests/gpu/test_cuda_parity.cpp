@@ -13,6 +13,7 @@
 #include "tidemark/embedder.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/foreign_marks.hpp"
+#include "tidemark/video.hpp"
 
 using namespace tidemark;
 using tidemark::testing::natural_image;
@@ -176,6 +177,32 @@ TEST(CudaParity, EmbedAtAGivenGeometryMatchesCpu) {
   }
 }
 
+// Video detection on CUDA (reduced frames analysed on the device): the CPU's payload in every
+// frame that the CPU decodes, and the same clip-level result.
+TEST(CudaParity, VideoDetectorFindsWhatTheCpuFinds) {
+  REQUIRE_GPU();
+  const Image scene = natural_image(760, 420, 1, 23);
+  VideoEmbedParams vp;
+  vp.backend = Backend::Cpu;
+  FrameMarker marker(Key::public_default(), kPayload, vp);
+  VideoDetector cpu(Key::public_default(), {}, {}, Backend::Cpu), gpu(Key::public_default(), {}, {}, Backend::Cuda);
+  for (int i = 0; i < 6; ++i) {
+    Image frame(640, 360, 1, SampleType::U8);
+    for (int y = 0; y < 360; ++y)
+      std::memcpy(frame.view().row<std::uint8_t>(y), scene.view().row<std::uint8_t>(y + i) + 3 * i, 640);
+    marker.mark(LumaPlane{frame.view(), 8});
+    const DetectResult a = cpu.add_frame(frame.view(), i / 30.0).result, b = gpu.add_frame(frame.view(), i / 30.0).result;
+    EXPECT_EQ(a.payload.has_value(), b.payload.has_value()) << "frame " << i;
+    if (a.payload && b.payload) EXPECT_EQ(a.payload->value, b.payload->value) << "frame " << i;
+  }
+  const VideoDetectReport a = cpu.finish(), b = gpu.finish();
+  ASSERT_TRUE(a.payload.has_value());
+  ASSERT_TRUE(b.payload.has_value());
+  EXPECT_EQ(a.payload->value, b.payload->value);
+  EXPECT_EQ(a.frames_decoded, b.frames_decoded);
+  EXPECT_EQ(a.segments.size(), b.segments.size());
+}
+
 TEST(CudaParity, SelectsCudaWhenPresent) {
   REQUIRE_GPU();
   EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cuda);
@@ -184,6 +211,7 @@ TEST(CudaParity, SelectsCudaWhenPresent) {
 TEST(CudaBackend, WithoutDeviceCudaIsRefusedClearly) {
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present: nothing to refuse";
   EXPECT_THROW(Embedder(Key::public_default(), {}, Backend::Cuda), Error);
+  EXPECT_THROW(VideoDetector(Key::public_default(), {}, {}, Backend::Cuda), Error);
   EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cpu);
 }
 

@@ -107,10 +107,13 @@ struct VideoDetectReport {
   std::vector<FrameDetection> frames;
 };
 
-// Collects per-frame detections of one clip and combines them.
+// Collects per-frame detections of one clip and combines them. Each frame is reduced on the host
+// to a short side of about 300 rows and analysed on `backend` (Auto: CUDA when a device is
+// present; Cuda without a device throws here).
 class VideoDetector {
  public:
-  VideoDetector(const Key& key, const DetectParams& params = {}, const VideoEmbedParams& profile = {});
+  VideoDetector(const Key& key, const DetectParams& params = {}, const VideoEmbedParams& profile = {},
+                Backend backend = Backend::Auto);
   ~VideoDetector();
   VideoDetector(VideoDetector&&) noexcept;
   VideoDetector& operator=(VideoDetector&&) noexcept;

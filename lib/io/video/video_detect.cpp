@@ -32,7 +32,7 @@ struct GrayConverter {
 
 VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key, const DetectParams& params,
                                         const VideoSampling& sampling, const VideoProgressFn& progress,
-                                        const VideoLimits& limits) {
+                                        const VideoLimits& limits, Backend backend) {
   if (sampling.every < 0 || sampling.per_second <= 0 || sampling.max_frames < 0)
     throw Error(Status::InvalidArgument, "video sampling: every >= 0, per_second > 0 and max_frames >= 0");
   VideoInput in(input, limits, true);
@@ -44,7 +44,7 @@ VideoDetectFileResult detect_video_file(const std::filesystem::path& input, cons
   // that variable-rate and sparse clips (frames missing from a nominal rate) get what they ask.
   const double interval = 1.0 / sampling.per_second, slack = out.fps > 0 ? 0.25 / out.fps : 1e-3;
   double next_time = sampling.start;
-  VideoDetector detector(key, params);
+  VideoDetector detector(key, params, {}, backend);
   GrayConverter convert;
   VideoProgress prog{0, in.expected_frames(), 0, out.duration};
   std::int64_t index = 0, analysed = 0;

@@ -103,8 +103,10 @@ struct VideoDetectFileResult {
   int decode_errors = 0;
 };
 
+// Frames are analysed on `backend` (VideoDetector); decoding stays on the host.
 VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key,
                                         const DetectParams& params = {}, const VideoSampling& sampling = {},
-                                        const VideoProgressFn& progress = {}, const VideoLimits& limits = {});
+                                        const VideoProgressFn& progress = {}, const VideoLimits& limits = {},
+                                        Backend backend = Backend::Auto);
 
 }  // namespace tidemark::io
