@@ -27,7 +27,6 @@ nb::dict video_embed_dict(const io::VideoEmbedResult& r) {
   nb::dict info;
   info["kind"] = "video";
   info["frames"] = r.frames;
-
   info["width"] = r.width;
   info["height"] = r.height;
   info["duration_s"] = r.duration;
