@@ -31,14 +31,19 @@ Runner setup_info(CLI::App& app) {
 #endif
     const io::VideoSupport video = io::video_support();
     std::string encoders;
-    for (const auto& e : video.encoders) encoders += (encoders.empty() ? "" : ", ") + e;
+    nlohmann::json unusable = nlohmann::json::object();
+    for (const auto& e : video.encoders) {
+      encoders += (encoders.empty() ? "" : ", ") + e;
+      for (const auto& [name, why] : video.unusable)
+        if (name == e) encoders += " (cannot run here: " + why + ")", unusable[name] = why;
+    }
     nlohmann::json j{
         {"version", "0.1.0"},
         {"scheme", "TM1"},
         {"backends", {{"cpu", {{"threads", std::thread::hardware_concurrency()}}},
                       {"cuda", {{"built", cuda_built}, {"devices", cuda_device_count()}}}}},
         {"codecs", {{"png", png_get_libpng_ver(nullptr)}, {"jpeg", std::to_string(LIBJPEG_TURBO_VERSION_NUMBER)}, {"webp", webp}}},
-        {"video", {{"libavformat", video.libavformat}, {"libavcodec", video.libavcodec}, {"encoders", video.encoders}}},
+        {"video", {{"libavformat", video.libavformat}, {"libavcodec", video.libavcodec}, {"encoders", video.encoders}, {"unusable_encoders", unusable}}},
         {"public_key_fingerprint", Key::public_default().fingerprint()},
         {"labels", {{"metadata", "GB 45438 TC260:AIGC + IPTC DigitalSourceType in XMP (Exiv2)"},
                     {"visible_font", labels::default_font_path()},

@@ -143,9 +143,12 @@ check "bad preset: refused with libav's reason" bash -c "test $rc -eq 1 && grep 
 # libav logged, and nothing is written.
 if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q h264_nvenc; then
   "$TIDEMARK" embed "$vid/ukui_zoom_720p25.mp4" -o "$work/nv.mp4" --codec h264_nvenc --crf 20 --payload $P > /dev/null 2> "$work/err8.txt"; rc=$?
+  unusable=$("$TIDEMARK" info --json | python3 -c "import json,sys; print(json.load(sys.stdin)['video']['unusable_encoders'].get('h264_nvenc', ''))")
   if [ $rc -eq 0 ]; then
     check "h264_nvenc --crf: payload" test "$(payload_of "$work/nv.mp4")" = $P
+    check "info: h264_nvenc not listed as unusable" test -z "$unusable"
   else
+    check "info: h264_nvenc unusable here, with the reason" test -n "$unusable"
     check "h264_nvenc unavailable: exit 1, the encoder and the cause said" bash -c "test $rc -eq 1 && grep -q 'h264_nvenc encoder: .*(.*)' '$work/err8.txt'"
     if ! PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1'; then
       check "h264_nvenc, no driver: libcuda named" grep -q libcuda "$work/err8.txt"

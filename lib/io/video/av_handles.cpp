@@ -3,6 +3,7 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 extern "C" {
@@ -44,11 +45,31 @@ void configure_libav_logging() {
   av_log_set_level(level);
 }
 
+namespace {
+// Why a hardware encoder cannot run here (libav's logged cause), or nothing when a small
+// encoder opens.
+std::optional<std::string> hardware_encoder_problem(const AVCodec* codec) {
+  av::CodecPtr ctx(avcodec_alloc_context3(codec));
+  if (!ctx) return "out of memory";
+  ctx->width = 256, ctx->height = 256, ctx->time_base = {1, 25}, ctx->framerate = {25, 1};
+  ctx->pix_fmt = codec->pix_fmts ? codec->pix_fmts[0] : AV_PIX_FMT_YUV420P;
+  const av::LoggedError logged;
+  const int rc = avcodec_open2(ctx.get(), codec, nullptr);
+  if (rc >= 0) return std::nullopt;
+  return logged.explain(rc);
+}
+}  // namespace
+
 VideoSupport video_support() {
   auto version = [](unsigned v) { return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255); };
-  VideoSupport s{version(avformat_version()), version(avcodec_version()), {}};
-  for (const char* name : {"libx264", "libx265", "libvpx-vp9", "libaom-av1", "libsvtav1", "h264_nvenc", "hevc_nvenc"})
-    if (avcodec_find_encoder_by_name(name)) s.encoders.emplace_back(name);
+  VideoSupport s{version(avformat_version()), version(avcodec_version()), {}, {}};
+  for (const char* name : {"libx264", "libx265", "libvpx-vp9", "libaom-av1", "libsvtav1", "h264_nvenc", "hevc_nvenc"}) {
+    const AVCodec* codec = avcodec_find_encoder_by_name(name);
+    if (!codec) continue;
+    s.encoders.emplace_back(name);
+    if (codec->capabilities & AV_CODEC_CAP_HARDWARE)
+      if (auto problem = hardware_encoder_problem(codec)) s.unusable.emplace_back(name, std::move(*problem));
+  }
   return s;
 }
 

@@ -21,6 +21,9 @@ void configure_libav_logging();
 struct VideoSupport {
   std::string libavformat, libavcodec;
   std::vector<std::string> encoders;  // of libx264, libx265, libvpx-vp9, libaom-av1, libsvtav1, h264_nvenc, hevc_nvenc
+  // Hardware encoders among them that cannot open on this machine, with libav's reason (no driver,
+  // no such engine on the GPU): listed by libav, unusable here.
+  std::vector<std::pair<std::string, std::string>> unusable;
 };
 VideoSupport video_support();
 
