@@ -38,7 +38,7 @@ io::VideoEncodeOptions VideoEncodeCliOptions::encode_options() const {
   io::VideoEncodeOptions e;
   e.codec = codec;
   if (crf >= 0) e.crf = crf;
-  if (!bitrate.empty()) e.bitrate = parse_bitrate(bitrate);
+  if (!bitrate.empty()) e.bitrate = io::parse_bitrate(bitrate);
   e.preset = preset;
   return e;
 }
@@ -62,19 +62,6 @@ io::VideoSampling VideoSamplingCliOptions::sampling() const {
   s.per_second = per_second;
   s.max_frames = max_frames;
   return s;
-}
-
-std::int64_t parse_bitrate(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  double mult = 1;
-  const std::string unit = end ? std::string(end) : "";
-  if (unit == "k" || unit == "K") mult = 1e3;
-  else if (unit == "M" || unit == "m") mult = 1e6;
-  else if (!unit.empty() || end == text.c_str()) mult = -1;
-  if (mult < 0 || !(v > 0) || v * mult < 10e3 || v * mult > 2e9)
-    throw Error(Status::InvalidArgument, "bad --bitrate '" + text + "': use bits per second like 8M, 2500k (10k .. 2000M)");
-  return static_cast<std::int64_t>(v * mult);
 }
 
 io::VideoProgressFn terminal_progress(const std::string& label, bool enabled) {

@@ -33,8 +33,6 @@ struct VideoSamplingCliOptions {
   io::VideoSampling sampling() const;
 };
 
-// "2M", "2500k", "800000" -> bits per second; throws Error(InvalidArgument) otherwise.
-std::int64_t parse_bitrate(const std::string& text);
 
 // Prints "\r<file>  frame N/M  F fps  ETA m:ss" to stderr at most a few times a second.
 io::VideoProgressFn terminal_progress(const std::string& label, bool enabled);

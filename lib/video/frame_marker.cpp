@@ -72,7 +72,8 @@ struct FrameMarker::Impl {
   }
   Key key;
   detail::KeyMaterial km;
-  Embedder embedder;  // at the strength for the current frame size
+  Embedder embedder;               // at the strength for the current frame size
+  double strength_factor = 1.0;    // video_strength_factor the embedder was made with
   Payload payload;
   VideoEmbedParams params;
   detail::MotionEstimator motion;
@@ -111,9 +112,12 @@ FrameMarkReport FrameMarker::mark_view(const ImageView& view) {
     detail::content_offset(s.km, view, nullptr, ox, oy);
     s.geometry = {base, double(ox), double(oy)};
     s.width = view.width, s.height = view.height;
-    EmbedParams sized = s.params.embed;
-    sized.strength *= video_strength_factor(view.width, view.height);
-    s.embedder = Embedder(s.key, sized, s.params.backend);
+    if (const double factor = video_strength_factor(view.width, view.height); factor != s.strength_factor) {
+      EmbedParams sized = s.params.embed;
+      sized.strength *= factor;
+      s.embedder = Embedder(s.key, sized, s.params.backend);
+      s.strength_factor = factor;
+    }
     report.reanchored = true;
   }
   if (s.params.follow_motion) {

@@ -132,6 +132,7 @@ void bind_video_files(nb::module_& m) {
 #ifdef TIDEMARK_PY_HAS_VIDEO
   m.attr("has_video") = true;
   m.def("is_video_path", [](const fs::path& p) { return io::is_video_path(p); }, "path"_a);
+  m.def("parse_bitrate", &io::parse_bitrate, "text"_a);
   m.def("embed_video", &embed_video, "key"_a, "src"_a, "dst"_a, "payload"_a, "strength"_a, "mask_floor"_a,
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,
         "max_pixels"_a, "progress"_a.none());

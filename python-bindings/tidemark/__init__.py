@@ -75,21 +75,9 @@ def _require_video() -> None:
 
 
 def _bitrate(bitrate: Union[int, str, None]) -> int:
-    """Bits per second from an int or a string such as "8M" or "2500k"; 0 for None."""
-    if bitrate is None:
-        return 0
-    if isinstance(bitrate, str):
-        text = bitrate.strip()
-        scale = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6}.get(text[-1:], 1)
-        try:
-            value = float(text[:-1] if scale != 1 else text) * scale
-        except ValueError:
-            raise ValueError(f"bitrate {bitrate!r}: use bits per second, e.g. 8000000, '8M' or '2500k'") from None
-    else:
-        value = float(bitrate)
-    if not 10e3 <= value <= 2e9:
-        raise ValueError(f"bitrate {bitrate!r} is outside 10k .. 2000M bits per second")
-    return int(value)
+    """Bits per second from an int or a string such as "8M" or "2500k" (the command line's
+    parser); 0 for None."""
+    return 0 if bitrate is None else _ext.parse_bitrate(str(bitrate))
 
 
 def _quality(quality: Optional[int]) -> int:

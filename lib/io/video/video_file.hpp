@@ -53,6 +53,9 @@ struct VideoEncodeOptions {
   FrameOverlay overlay;
 };
 
+// Bits per second from "8M", "2500k" or "8000000" (10k .. 2000M); throws InvalidArgument otherwise.
+std::int64_t parse_bitrate(const std::string& text);
+
 // Container-level metadata of a media file, as libav reads it.
 std::vector<std::pair<std::string, std::string>> read_container_metadata(const std::filesystem::path& path);
 
