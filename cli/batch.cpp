@@ -46,25 +46,43 @@ bool still_intact(const json& record) {
   return !out.empty() && fs::is_regular_file(out, ec) && record.value("output_sha256", "") == file_sha256(out);
 }
 
+// Megapixels a record's file held: every frame of a video, the picture of an image.
+double megapixels_of(const json& record) {
+  const double frames = std::max(1.0, record.value("frames", 1.0));
+  return record.value("width", 0.0) * record.value("height", 0.0) * frames / 1e6;
+}
+
+// Counts and rates of a batch: the progress line on a terminal, and the summary at the end.
 class Progress {
  public:
   explicit Progress(std::size_t total) : total_(total), enabled_(::isatty(STDERR_FILENO) == 1 && total > 1) {}
-  void step(bool failed) {
+  void step(const std::string& status, double megapixels) {
     ++done_;
-    failed_ += failed;
+    failed_ += status == "error";
+    skipped_ += status == "skipped";
+    megapixels_ += megapixels;
     const auto now = Clock::now();
     if (!enabled_ || (done_ < total_ && now - last_ < std::chrono::milliseconds(200))) return;
     last_ = now;
-    const double seconds = std::chrono::duration<double>(now - start_).count();
-    const double rate = done_ / std::max(seconds, 1e-3);
+    const double rate = done_ / seconds();
     const double eta = (total_ - done_) / std::max(rate, 1e-9);
-    std::fprintf(stderr, "\r[%zu/%zu] %.1f files/s, ETA %dm%02ds, %zu failed ", done_, total_, rate, int(eta) / 60,
-                 int(eta) % 60, failed_);
+    std::fprintf(stderr, "\r[%zu/%zu] %.1f files/s, %.1f MP/s, ETA %dm%02ds, %zu failed ", done_, total_, rate,
+                 megapixels_ / seconds(), int(eta) / 60, int(eta) % 60, failed_);
     if (done_ == total_) std::fprintf(stderr, "\n");
+  }
+  // "tidemark: 14 files in 2.1 s: 12 marked, 1 failed, 1 already done; 6.7 files/s, 21.5 MP/s".
+  void summary(const char* verb, std::size_t missing) const {
+    const std::size_t files = done_ + missing, failed = failed_ + missing, ok = done_ - failed_ - skipped_;
+    std::fprintf(stderr, "tidemark: %zu file%s in %.1f s: %zu %s, %zu failed", files, files == 1 ? "" : "s", seconds(),
+                 ok, verb, failed);
+    if (skipped_) std::fprintf(stderr, ", %zu already done", skipped_);
+    std::fprintf(stderr, "; %.1f files/s, %.1f MP/s\n", done_ / seconds(), megapixels_ / seconds());
   }
 
  private:
-  std::size_t total_, done_ = 0, failed_ = 0;
+  double seconds() const { return std::max(std::chrono::duration<double>(Clock::now() - start_).count(), 1e-3); }
+  std::size_t total_, done_ = 0, failed_ = 0, skipped_ = 0;
+  double megapixels_ = 0;
   bool enabled_;
   Clock::time_point start_ = Clock::now(), last_{};
 };
@@ -205,13 +223,14 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
       hooks.print_text(record);
     }
     std::cout.flush();
-    progress.step(status == "error");
+    progress.step(status, megapixels_of(record));
     {
       std::lock_guard lock(mutex);
       ++reported;
     }
     changed.notify_all();
   }
+  if (n + missing.size() > 1) progress.summary(hooks.verb, missing.size());
   if (interrupted) {
     std::fprintf(stderr, "\ntidemark: interrupted after %zu of %zu files%s\n", reported, n,
                  manifest.is_open() ? "; run the same command with --resume to finish" : "");

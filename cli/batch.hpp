@@ -4,7 +4,7 @@
 // never leaves a partial output (outputs are written atomically); a JSONL manifest records each
 // file (input and output paths and SHA-256, status, error, and what the command adds); --resume
 // skips files the manifest records as done whose output is still intact; a progress line on a
-// terminal.
+// terminal, and a summary at the end of a batch of several files (on standard error).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
@@ -30,6 +30,7 @@ struct BatchHooks {
   std::function<nlohmann::json(const InputFile& in, const std::filesystem::path& out)> work;
   std::function<std::filesystem::path(const InputFile& in)> output_of;
   std::function<void(const nlohmann::json& record)> print_text;  // one line for people
+  const char* verb = "done";  // what the summary calls a file processed: "12 marked"
 };
 
 // Returns the exit code: 0 all done (or skipped as already done), 1 some failed.

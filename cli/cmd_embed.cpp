@@ -112,12 +112,14 @@ Runner setup_embed(CLI::App& app) {
         return j;
       }
       const io::EmbedFileResult r = io::embed_image_file(in.path(), out, embedder, payload, o->common.limits(), save);
-      nlohmann::json j{{"payload", payload.to_hex()}, {"psnr_db", r.psnr_db}, {"tile_scale", r.report.tile_scale}};
+      nlohmann::json j{{"payload", payload.to_hex()}, {"psnr_db", r.psnr_db}, {"tile_scale", r.report.tile_scale},
+                       {"width", r.width}, {"height", r.height}};
       if (r.jpeg_coefficients_quality) j["jpeg"] = "coefficients", j["jpeg_quality"] = r.jpeg_coefficients_quality;
       if (!r.reencoded_because.empty()) j["reencoded_because"] = r.reencoded_because;
       return j;
     };
     hooks.print_text = print_marked;
+    hooks.verb = "marked";
     return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };
 }

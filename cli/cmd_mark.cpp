@@ -139,7 +139,8 @@ Runner setup_mark(CLI::App& app) {
         r = labels::mark_file(in.path(), out, request, embedder, key, o->common.limits(), save);
       }
       nlohmann::json j{{"produce_id", r.produce_id}, {"payload", r.payload.to_hex()}, {"aigc", labels::to_bare_json(r.label)},
-                       {"digital_source_type", labels::digital_source_uri(request.source)}};
+                       {"digital_source_type", labels::digital_source_uri(request.source)},
+                       {"width", r.width}, {"height", r.height}};
       if (r.jpeg_coefficients_quality) j["jpeg"] = "coefficients", j["jpeg_quality"] = r.jpeg_coefficients_quality;
       if (!r.reencoded_because.empty()) j["reencoded_because"] = r.reencoded_because;
       if (r.visible_box)
@@ -157,6 +158,7 @@ Runner setup_mark(CLI::App& app) {
                   r["output"].get<std::string>().c_str(), r["produce_id"].get<std::string>().c_str(),
                   r["payload"].get<std::string>().c_str(), how.c_str());
     };
+    hooks.verb = "marked";
     return run_batch(inputs, missing, o->batch, o->common.json, hooks);
   };
 }

@@ -18,6 +18,11 @@ echo "notes" > "$work/in/day2/readme.txt"
   > "$work/run1.json" 2> "$work/err.txt"; rc=$?
 check "dir: exit 1 for the broken file" test $rc -eq 1
 check "dir: broken file named" grep -q "day2/broken.png" "$work/err.txt"
+check "dir: a summary at the end" grep -Eq "^tidemark: 5 files in [0-9.]+ s: 4 marked, 1 failed; [0-9.]+ files/s, [0-9.]+ MP/s$" "$work/err.txt"
+check "dir: each record has the picture's size" python3 -c "
+import json
+sizes = {json.loads(l)['path'].split('/')[-1]: (json.loads(l).get('width'), json.loads(l).get('height')) for l in open('$work/run1.json')}
+assert sizes['opencv_messi5_548x342.jpg'] == (548, 342), sizes"
 check "dir: tree mirrored" test -f "$work/out/day1/batch/opencv_rubberwhale1_584x388.png" -a -f "$work/out/day2/opencv_butterfly_493x356.jpg"
 check "dir: excluded folder skipped" test ! -e "$work/out/skip"
 check "dir: non-images skipped" test ! -e "$work/out/day2/readme.txt"
@@ -40,7 +45,8 @@ for line in open('$work/m.jsonl'):
 rm "$work/out/day2/opencv_butterfly_493x356.jpg"
 grep -v orange "$work/m.jsonl" > "$work/m2.jsonl"  # as if killed after writing orange, before recording it
 "$TIDEMARK" mark "$work/in" -o "$work/out" --producer P1 --exclude skip --manifest "$work/m2.jsonl" --resume --json \
-  > "$work/run2.json" 2> /dev/null
+  > "$work/run2.json" 2> "$work/err2.txt"
+check "resume: the summary counts the skipped files" grep -Eq "^tidemark: 5 files in [0-9.]+ s: 2 marked, 1 failed, 2 already done;" "$work/err2.txt"
 check "resume: done files skipped" test "$(grep -c '"status":"skipped"' "$work/run2.json")" -eq 2
 check "resume: missing output redone" grep -q '"path":"[^"]*butterfly[^"]*","payload"' "$work/run2.json"
 check "resume: unrecorded output redone" bash -c "grep orange '$work/run2.json' | grep -q '\"status\":\"ok\"'"
