@@ -1,21 +1,18 @@
 #include "batch.hpp"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
-
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <thread>
 
+#include "batch_progress.hpp"
 #include "common.hpp"
 #include "file_hash.hpp"
+#include "ordered_jobs.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark::cli {
@@ -23,7 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 // Completed files recorded by an earlier run: input path -> its last record.
 std::map<std::string, json> done_in(const std::string& manifest) {
@@ -52,41 +48,6 @@ double megapixels_of(const json& record) {
   return record.value("width", 0.0) * record.value("height", 0.0) * frames / 1e6;
 }
 
-// Counts and rates of a batch: the progress line on a terminal, and the summary at the end.
-class Progress {
- public:
-  explicit Progress(std::size_t total) : total_(total), enabled_(::isatty(STDERR_FILENO) == 1 && total > 1) {}
-  void step(const std::string& status, double megapixels) {
-    ++done_;
-    failed_ += status == "error";
-    skipped_ += status == "skipped";
-    megapixels_ += megapixels;
-    const auto now = Clock::now();
-    if (!enabled_ || (done_ < total_ && now - last_ < std::chrono::milliseconds(200))) return;
-    last_ = now;
-    const double rate = done_ / seconds();
-    const double eta = (total_ - done_) / std::max(rate, 1e-9);
-    std::fprintf(stderr, "\r[%zu/%zu] %.1f files/s, %.1f MP/s, ETA %dm%02ds, %zu failed ", done_, total_, rate,
-                 megapixels_ / seconds(), int(eta) / 60, int(eta) % 60, failed_);
-    if (done_ == total_) std::fprintf(stderr, "\n");
-  }
-  // "tidemark: 14 files in 2.1 s: 12 marked, 1 failed, 1 already done; 6.7 files/s, 21.5 MP/s".
-  void summary(const char* verb, std::size_t missing) const {
-    const std::size_t files = done_ + missing, failed = failed_ + missing, ok = done_ - failed_ - skipped_;
-    std::fprintf(stderr, "tidemark: %zu file%s in %.1f s: %zu %s, %zu failed", files, files == 1 ? "" : "s", seconds(),
-                 ok, verb, failed);
-    if (skipped_) std::fprintf(stderr, ", %zu already done", skipped_);
-    std::fprintf(stderr, "; %.1f files/s, %.1f MP/s\n", done_ / seconds(), megapixels_ / seconds());
-  }
-
- private:
-  double seconds() const { return std::max(std::chrono::duration<double>(Clock::now() - start_).count(), 1e-3); }
-  std::size_t total_, done_ = 0, failed_ = 0, skipped_ = 0;
-  double megapixels_ = 0;
-  bool enabled_;
-  Clock::time_point start_ = Clock::now(), last_{};
-};
-
 // SIGINT / SIGTERM during a batch: finish the files in flight, record them, start no more.
 std::atomic<bool> interrupted{false};
 extern "C" void on_interrupt(int) { interrupted.store(true); }
@@ -111,14 +72,19 @@ struct InterruptGuard {
 
 void BatchOptions::add_to(CLI::App& app) {
   app.add_option("--manifest", manifest, "Append one JSON line per file to this manifest (paths, SHA-256, status, error)");
-  app.add_option("--jobs", jobs, "Files processed at once (default: one per core; each is then marked on one thread)")
-      ->check(CLI::Range(0, 256));
+  add_jobs_option(app, jobs, "Files processed at once (default: one per core; each is then marked on one thread)");
   app.add_flag("--resume", resume,
                "With --manifest: skip files it records as done whose output is intact; redo the others, replacing "
                "outputs a killed run left unrecorded");
 }
 
-int BatchOptions::jobs_for(std::size_t inputs) const {
+int BatchOptions::jobs_for(std::size_t inputs) const { return files_at_once(jobs, inputs); }
+
+void add_jobs_option(CLI::App& app, int& jobs, const char* what) {
+  app.add_option("--jobs", jobs, what)->check(CLI::Range(0, 256));
+}
+
+int files_at_once(int jobs, std::size_t inputs) {
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   return int(std::max<std::size_t>(1, std::min<std::size_t>(inputs, jobs > 0 ? jobs : cores)));
 }
@@ -163,79 +129,80 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
   int failed = report_missing(missing, json_lines, {{"status", "error"}});
 
   const bool hashes = manifest.is_open() || json_lines;  // hashing costs a read of both files
-  // Workers take files in order, at most `window` ahead of the last one reported, so memory stays
-  // bounded however many files there are; results are reported in input order.
-  const std::size_t n = inputs.size(), jobs = std::size_t(o.jobs_for(n)), window = 2 * jobs;
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::map<std::size_t, json> finished;
-  std::size_t next = 0, reported = 0;
   const InterruptGuard guard;
-  std::vector<std::jthread> workers;
-  for (std::size_t w = 0; w < jobs; ++w)
-    workers.emplace_back([&] {
-      for (;;) {
-        std::size_t i;
-        {
-          std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return next >= n || interrupted || next < reported + window; });
-          if (next >= n || interrupted) return;
-          i = next++;
+  BatchProgress progress(inputs.size(), {hooks.verb, BatchProgress::kFailed, "already done"});
+  std::size_t reported = 0;
+  run_in_order<json>(
+      inputs.size(), std::size_t(o.jobs_for(inputs.size())),
+      [&](std::size_t i) { return process(inputs[i], done, hooks, hashes); },
+      [&](std::size_t, json& record) {
+        const std::string status = record["status"];
+        if (status == "error") {
+          ++failed;
+          print_error(record["error"]);
         }
-        json record = process(inputs[i], done, hooks, hashes);
-        {
-          std::lock_guard lock(mutex);
-          finished.emplace(i, std::move(record));
+        if (manifest.is_open() && status != "skipped") {
+          manifest << record.dump() << "\n";
+          manifest.flush();  // a killed run leaves every finished file recorded
         }
-        changed.notify_all();
-      }
-    });
-
-  Progress progress(n);
-  while (reported < n) {
-    json record;
-    {
-      std::unique_lock lock(mutex);
-      // Interrupted: everything started is reported, then the loop ends (next stops moving).
-      changed.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished.count(reported) > 0; });
-      if (!finished.count(reported)) {
-        if (interrupted && reported == next) break;
-        continue;
-      }
-      record = std::move(finished.at(reported));
-      finished.erase(reported);
-    }
-    const std::string status = record["status"];
-    if (status == "error") {
-      ++failed;
-      print_error(record["error"]);
-    }
-    if (manifest.is_open() && status != "skipped") {
-      manifest << record.dump() << "\n";
-      manifest.flush();  // a killed run leaves every finished file recorded
-    }
-    if (json_lines) {
-      json line = record;
-      line["path"] = record["input"];
-      line.erase("input");
-      std::cout << line.dump() << "\n";
-    } else if (status == "ok") {
-      hooks.print_text(record);
-    }
-    std::cout.flush();
-    progress.step(status, megapixels_of(record));
-    {
-      std::lock_guard lock(mutex);
-      ++reported;
-    }
-    changed.notify_all();
-  }
-  if (n + missing.size() > 1) progress.summary(hooks.verb, missing.size());
+        if (json_lines) {
+          json line = record;
+          line["path"] = record["input"];
+          line.erase("input");
+          std::cout << line.dump() << "\n";
+        } else if (status == "ok") {
+          hooks.print_text(record);
+        }
+        std::cout.flush();
+        progress.step(status == "ok" ? hooks.verb : status == "error" ? BatchProgress::kFailed : "already done",
+                      megapixels_of(record));
+        ++reported;
+      },
+      [] { return interrupted.load(); });
+  if (inputs.size() + missing.size() > 1) progress.summary(missing.size());
   if (interrupted) {
-    std::fprintf(stderr, "\ntidemark: interrupted after %zu of %zu files%s\n", reported, n,
+    std::fprintf(stderr, "\ntidemark: interrupted after %zu of %zu files%s\n", reported, inputs.size(),
                  manifest.is_open() ? "; run the same command with --resume to finish" : "");
     return kExitInterrupted;
   }
+  return failed ? kExitSomeFailed : kExitOk;
+}
+
+int run_reading_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, int jobs,
+                      bool json_lines, const ReadHooks& hooks) {
+  int failed = report_missing(missing, json_lines);
+  std::vector<std::string> outcomes = hooks.outcomes;
+  outcomes.push_back(BatchProgress::kFailed);
+  BatchProgress progress(inputs.size(), outcomes);
+  run_in_order<ReadResult>(
+      inputs.size(), std::size_t(files_at_once(jobs, inputs.size())),
+      [&](std::size_t i) {
+        const std::string in = inputs[i].path_string();
+        try {
+          ReadResult r = hooks.read(inputs[i]);
+          r.record["path"] = in;
+          return r;
+        } catch (const Error& e) {
+          return ReadResult{{{"path", in}, {"error", e.what()}}, BatchProgress::kFailed, 0};
+        } catch (const std::exception& e) {  // not ours (the file system, memory): named with the file
+          return ReadResult{{{"path", in}, {"error", in + ": " + e.what()}}, BatchProgress::kFailed, 0};
+        }
+      },
+      [&](std::size_t, ReadResult& r) {
+        if (r.record.contains("error")) {
+          ++failed;
+          print_error(r.record["error"]);
+          if (json_lines) std::cout << r.record.dump() << "\n";
+        } else if (json_lines) {
+          std::cout << r.record.dump() << "\n";
+        } else {
+          hooks.print_text(r.record);
+        }
+        std::cout.flush();
+        progress.step(r.outcome, r.megapixels);
+      },
+      [] { return false; });
+  if (inputs.size() + missing.size() > 1) progress.summary(missing.size());
   return failed ? kExitSomeFailed : kExitOk;
 }
 

@@ -37,4 +37,31 @@ struct BatchHooks {
 int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, const BatchOptions& options,
               bool json_lines, const BatchHooks& hooks);
 
+// --jobs for the commands that only read (detect, verify): files analysed at once.
+void add_jobs_option(CLI::App& app, int& jobs, const char* what);
+// Files at once for `inputs` inputs: --jobs, else one per core, never more than there are inputs.
+int files_at_once(int jobs, std::size_t inputs);
+
+// What a reading command makes of one file: its record (a JSON line with --json, else printed
+// for people), what the summary counts it as, and the megapixels analysed.
+struct ReadResult {
+  nlohmann::json record;
+  std::string outcome;
+  double megapixels = 0;
+};
+
+struct ReadHooks {
+  // Reads one file; throws tidemark::Error when it cannot (the batch goes on). Called from several
+  // threads at once (one file each).
+  std::function<ReadResult(const InputFile& in)> read;
+  std::function<void(const nlohmann::json& record)> print_text;
+  std::vector<std::string> outcomes;  // for the summary, in its order
+};
+
+// The loop of detect and verify: `jobs` files at once, results in input order (a file that cannot
+// be read is named on stderr and, with --json, gets {"path", "error"}), a progress line on a
+// terminal and a summary for several files. Returns the exit code: 0 every file read, 1 some not.
+int run_reading_batch(const std::vector<InputFile>& inputs, const std::vector<std::string>& missing, int jobs,
+                      bool json_lines, const ReadHooks& hooks);
+
 }  // namespace tidemark::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "batch.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "common.hpp"
@@ -18,10 +19,30 @@ struct DetectOptions {
   InputOptions inputs;
   bool no_mirror = false;
   bool fast = false;
+  int jobs = 0;
   VideoSamplingCliOptions sampling;
   KeyOptions key;
   CommonOptions common;
 };
+
+// The table's row for a file (and a video's segments when the mark changes or stops).
+void print_row(const nlohmann::json& r) {
+  const std::string path = r["path"], payload = r["payload"].is_null() ? "-" : r["payload"].get<std::string>();
+  if (r.value("kind", "") != "video") {
+    std::printf("%-12s %-16s %7.2f %9.2g  %s\n", r["verdict"].get<std::string>().c_str(), payload.c_str(),
+                r["z"].get<double>(), r["p_value"].get<double>(), path.c_str());
+    return;
+  }
+  std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded, %d with the mark)\n",
+              r["detected"].get<bool>() ? "detected" : "not-detected", payload.c_str(), "video", r["p_value"].get<double>(),
+              path.c_str(), r["frames_decoded"].get<int>(), r["frames_analysed"].get<int>(), r["frames_present"].get<int>());
+  const auto& segments = r["segments"];
+  if (segments.size() > 1 || (segments.size() == 1 && segments[0]["combined"].get<bool>()))
+    for (const auto& seg : segments)
+      std::printf("  %8.2f-%-8.2fs %-16s %s\n", seg["start_s"].get<double>(), seg["end_s"].get<double>(),
+                  seg["payload"].is_null() ? "no mark" : seg["payload"].get<std::string>().c_str(),
+                  seg["combined"].get<bool>() ? "(combined frames)" : "");
+}
 
 }  // namespace
 
@@ -42,62 +63,38 @@ Runner setup_detect(CLI::App& app) {
   o->sampling.add_to(app);
   o->key.add_to(app);
   o->common.add_to(app);
+  add_jobs_option(app, o->jobs, "Files analysed at once (default: one per core; each is then analysed on one thread)");
   return [o]() -> int {
     const Key key = o->key.resolve(nullptr);
+    std::vector<std::string> missing;
+    const std::vector<InputFile> inputs = o->inputs.expand(missing);
     DetectParams params;
     params.mirror = !o->no_mirror;
     params.aspect_pass = !o->fast;
-    params.threads = o->common.threads;
+    // Several files at once: each analysed on one thread unless --threads says otherwise.
+    params.threads = o->common.threads ? o->common.threads : (files_at_once(o->jobs, inputs.size()) > 1 ? 1 : 0);
     const Detector detector(key, params, o->common.backend_choice());
-    int failed = 0;
     const bool table = !o->common.json;
     if (table) std::printf("%-12s %-16s %7s %9s  %s\n", "verdict", "payload", "z", "p-value", "file");
-    std::vector<std::string> missing;
-    const std::vector<InputFile> inputs = o->inputs.expand(missing);
-    failed += report_missing(missing, o->common.json);
-    for (const auto& input : inputs) {
+    ReadHooks hooks;
+    hooks.outcomes = {"detected", "likely", "not detected", "too small"};
+    hooks.read = [&](const InputFile& input) {
       const std::string in = input.path_string();
-      try {
-        if (io::is_video_path(input.path())) {
-          const io::VideoDetectFileResult v = io::detect_video_file(input.path(), key, params, o->sampling.sampling(),
-                                                                    terminal_progress(in, inputs.size() == 1),
-                                                                    io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()},
-                                                                    detector.backend());
-          if (o->common.json) {
-            nlohmann::json j{{"path", in}};
-            j.update(labels::detect_video_json(v));
-            std::cout << j.dump() << "\n";
-          } else {
-            const auto& r = v.report;
-            std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded, %d with the mark)\n",
-                        r.detected ? "detected" : "not-detected", r.payload ? r.payload->to_hex().c_str() : "-", "video",
-                        r.p_value, in.c_str(), r.frames_decoded, r.frames_analysed, r.frames_present);
-            if (r.segments.size() > 1 || (r.segments.size() == 1 && r.segments[0].combined))
-              for (const auto& seg : r.segments)
-                std::printf("  %8.2f-%-8.2fs %-16s %s\n", seg.start, seg.end,
-                            seg.payload ? seg.payload->to_hex().c_str() : "no mark", seg.combined ? "(combined frames)" : "");
-          }
-          std::cout.flush();
-          continue;
-        }
-        io::ImageFile file = io::load_image(in, o->common.limits());
-        const DetectResult r = io::with_file_name(in, [&] { return detector.detect(file.image.view()); });
-        if (o->common.json) {
-          nlohmann::json j{{"path", in}};
-          j.update(labels::detect_result_json(r));
-          std::cout << j.dump() << "\n";
-        } else {
-          std::printf("%-12s %-16s %7.2f %9.2g  %s\n", to_string(r.verdict), r.payload ? r.payload->to_hex().c_str() : "-",
-                      r.verdict == Verdict::TooSmall ? 0.0 : r.z, r.p_value, in.c_str());
-        }
-      } catch (const Error& e) {
-        ++failed;
-        print_error(e.what());
-        if (o->common.json) std::cout << nlohmann::json{{"path", in}, {"error", e.what()}}.dump() << "\n";
+      if (io::is_video_path(input.path())) {
+        const io::VideoDetectFileResult v = io::detect_video_file(
+            input.path(), key, params, o->sampling.sampling(), terminal_progress(in, inputs.size() == 1),
+            io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()}, detector.backend());
+        return ReadResult{labels::detect_video_json(v), v.report.detected ? "detected" : "not detected",
+                          double(v.width) * v.height * v.report.frames_analysed / 1e6};
       }
-      std::cout.flush();
-    }
-    return failed ? kExitSomeFailed : kExitOk;
+      io::ImageFile file = io::load_image(in, o->common.limits());
+      const DetectResult r = io::with_file_name(in, [&] { return detector.detect(file.image.view()); });
+      nlohmann::json j = labels::detect_result_json(r);
+      j["width"] = file.image.width(), j["height"] = file.image.height();
+      return ReadResult{std::move(j), to_string(r.verdict), double(file.image.width()) * file.image.height() / 1e6};
+    };
+    hooks.print_text = print_row;
+    return run_reading_batch(inputs, missing, o->jobs, o->common.json, hooks);
   };
 }
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "batch.hpp"
 #include "commands.hpp"
 #include "labels/verify_video.hpp"
 #include "video.hpp"
@@ -21,6 +22,7 @@ struct VerifyOptions {
   KeyOptions key;  // --passphrase-file and the environment, when no --key-file is given
   VideoSamplingCliOptions sampling;
   CommonOptions common;
+  int jobs = 0;
 };
 
 void print_report(const json& r) {
@@ -96,36 +98,30 @@ Runner setup_verify(CLI::App& app) {
                "Accept key or passphrase files that every user can read (refused by default)");
   o->sampling.add_to(app);
   o->common.add_to(app);
+  add_jobs_option(app, o->jobs, "Files verified at once (default: one per core; each is then analysed on one thread)");
   return [o]() -> int {
     std::vector<Key> keys;
     for (const auto& f : o->key_files) keys.push_back(Key::from_file(f, o->key.access()));
     if (keys.empty()) keys.push_back(o->key.resolve(nullptr));  // passphrase file or environment, else public
-    DetectParams params;
-    params.threads = o->common.threads;
-    const auto detectors = labels::detectors_for(std::move(keys), params, o->common.backend_choice());
-    int failed = 0;
     std::vector<std::string> missing;
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
-    failed += report_missing(missing, o->common.json);
-    for (const auto& input : inputs) {
-      const std::string in = input.path_string();
-      try {
-        const json r = io::is_video_path(input.path())
-                           ? labels::verify_video_file(input.path(), detectors, o->sampling.sampling(),
-                                                       io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()})
-                           : labels::verify_file(in, detectors, o->common.limits());
-        if (o->common.json)
-          std::cout << r.dump() << "\n";
-        else
-          print_report(r);
-      } catch (const Error& e) {
-        ++failed;
-        print_error(e.what());
-        if (o->common.json) std::cout << json{{"path", in}, {"error", e.what()}}.dump() << "\n";
-      }
-      std::cout.flush();
-    }
-    return failed ? kExitSomeFailed : kExitOk;
+    DetectParams params;
+    // Several files at once: each analysed on one thread unless --threads says otherwise.
+    params.threads = o->common.threads ? o->common.threads : (files_at_once(o->jobs, inputs.size()) > 1 ? 1 : 0);
+    const auto detectors = labels::detectors_for(std::move(keys), params, o->common.backend_choice());
+    ReadHooks hooks;
+    hooks.outcomes = {"Label 1", "Label 2", "Label 3", "no AI signal"};  // GB 45438 values to record
+    hooks.read = [&](const InputFile& input) {
+      json r = io::is_video_path(input.path())
+                   ? labels::verify_video_file(input.path(), detectors, o->sampling.sampling(),
+                                               io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()})
+                   : labels::verify_file(input.path_string(), detectors, o->common.limits());
+      const json& label = r["suggested_label"]["label"];
+      std::string outcome = label.is_null() ? "no AI signal" : "Label " + label.get<std::string>();
+      return ReadResult{std::move(r), std::move(outcome), 0.0};
+    };
+    hooks.print_text = print_report;
+    return run_reading_batch(inputs, missing, o->jobs, o->common.json, hooks);
   };
 }
 

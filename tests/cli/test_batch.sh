@@ -68,6 +68,23 @@ check "pattern: expanded in sorted order" test "$(python3 -c "import json; print
   "['opencv_messi5_548x342.jpg', 'opencv_orange_512x512.jpg']"
 check "verify takes a directory" bash -c "'$TIDEMARK' verify '$work/out' --json | grep -c '\"suggested_label\"' | grep -qx 4"
 
+# Reading a batch: several files at once report what one at a time reports, in the same order, and
+# a summary counts what was found; an unreadable file is named and the others are read.
+"$TIDEMARK" detect "$work/out" "$work/in/day2" --jobs 1 > "$work/dj1.txt" 2> /dev/null
+"$TIDEMARK" detect "$work/out" "$work/in/day2" --jobs 3 > "$work/dj3.txt" 2> "$work/dj3.err"; rc=$?
+check "detect jobs: same table, same order" cmp "$work/dj1.txt" "$work/dj3.txt"
+check "detect jobs: exit 1 for the broken file" test $rc -eq 1
+check "detect: a summary at the end" grep -Eq "^tidemark: 6 files in [0-9.]+ s: 4 detected, 1 not detected, 1 failed; [0-9.]+ files/s, [0-9.]+ MP/s$" "$work/dj3.err"
+"$TIDEMARK" detect "$work/out" "$work/in/day2" --jobs 3 --json > "$work/dj3.json" 2> /dev/null
+check "detect jobs: one JSON line per file, the broken one with its error" python3 -c "
+import json
+lines = [json.loads(l) for l in open('$work/dj3.json')]
+assert len(lines) == 6, lines
+assert [l for l in lines if 'error' in l][0]['path'].endswith('broken.png')
+assert all(l['width'] > 0 for l in lines if 'error' not in l)"
+"$TIDEMARK" verify "$work/out" "$work/in/day2" --jobs 3 > /dev/null 2> "$work/v.err"
+check "verify: a summary of the labels to record" grep -Eq "^tidemark: 6 files in [0-9.]+ s: 4 Label 1, 1 no AI signal, 1 failed; [0-9.]+ files/s$" "$work/v.err"
+
 # Several files at once: the same bytes and the same report order as one at a time.
 "$TIDEMARK" embed "$work/in" -o "$work/j1" --exclude skip --jobs 1 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order1"
 "$TIDEMARK" embed "$work/in" -o "$work/j3" --exclude skip --jobs 3 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order3"
