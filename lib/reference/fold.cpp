@@ -66,10 +66,13 @@ TM_SIMD_CLONES void fold_row(const float* row, int width, std::uint64_t u, std::
 }  // namespace
 
 Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest) {
-  const int parts = std::max(1, std::min(resolve_threads(threads), r.height / 64));
+  // Bands of rows summed apart, then added in order: as many bands whatever the thread count, so
+  // that the fold (and every z after it) is the same to the last bit on any machine.
+  constexpr int kMostParts = 16;
+  const int parts = std::clamp(r.height / 64, 1, kMostParts);
   std::vector<std::vector<float>> sums(parts, std::vector<float>(2 * P * P, 0.0f));  // value, weight
   const std::uint64_t du = to_fixed(a.a), dv = to_fixed(a.b);
-  parallel_for(parts, parts, [&](int p0, int p1) {
+  parallel_for(parts, std::min(resolve_threads(threads), parts), [&](int p0, int p1) {
     for (int part = p0; part < p1; ++part) {
       float* sum = sums[part].data();
       const int y0 = static_cast<int>(std::int64_t(r.height) * part / parts);
@@ -77,7 +80,7 @@ Folded canonical_fold(const Plane& r, const Affine& a, int threads, bool nearest
       // u = A^T (x, y) is linear in x along a row.
       for (int y = y0; y < y1; ++y) fold_row(r.row(y), r.width, to_fixed(a.c * y), to_fixed(a.d * y), du, dv, nearest, sum, sum + P * P);
     }
-  });
+  }, 1);
   Folded out{Plane(P, P, 0.0f), 0.0};
   double total = 0;
   for (int k = 0; k < P * P; ++k) {

@@ -56,6 +56,27 @@ TEST(RoundTrip, OutputIndependentOfThreadCount) {
   EXPECT_EQ(a.bytes(), b.bytes());
 }
 
+// Detection too: the same z to the last bit with 1, 2 or 5 threads (a report does not depend on the
+// machine's core count), marked or not, and on a picture large enough to fold in many bands.
+TEST(RoundTrip, DetectionIndependentOfThreadCount) {
+  Image marked = natural_image(900, 1300, 3, 6);
+  Embedder(Key::public_default()).embed(marked.view(), kPayload);
+  Image unmarked = natural_image(640, 480, 3, 7);
+  for (const Image* img : {&marked, &unmarked}) {
+    std::vector<DetectResult> results;
+    for (int threads : {1, 2, 5}) {
+      DetectParams p;
+      p.threads = threads;
+      results.push_back(Detector(Key::public_default(), p).detect(img->view()));
+    }
+    for (const DetectResult& r : results) {
+      EXPECT_EQ(r.z, results[0].z);
+      EXPECT_EQ(r.p_value, results[0].p_value);
+      EXPECT_EQ(r.payload, results[0].payload);
+    }
+  }
+}
+
 TEST(RoundTrip, OffsetVariesWithContentButIsReproducible) {
   Image a = natural_image(400, 400, 3, 4), b = natural_image(400, 400, 3, 5), a2 = a;
   Embedder e(Key::public_default());
