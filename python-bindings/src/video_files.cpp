@@ -74,8 +74,9 @@ namespace {
 nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, std::uint64_t payload, double strength,
                      double mask_floor, double cell_scale, bool follow_motion, const std::string& backend,
                      const std::string& codec, int crf, std::int64_t bitrate, const std::string& preset, bool overwrite,
-                     std::uint64_t max_pixels, nb::object progress) {
+                     std::uint64_t max_pixels, int threads, nb::object progress) {
   VideoEmbedParams params;
+  params.embed.threads = threads;
   params.embed.strength = strength;
   params.embed.mask_floor = mask_floor;
   params.cell_scale = cell_scale;
@@ -101,7 +102,8 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
 }
 
 nb::dict detect_video(const Key& key, const fs::path& path, int every, double per_second, std::int64_t max_frames,
-                      double start, std::uint64_t max_pixels, const std::string& backend, nb::object progress) {
+                      double start, std::uint64_t max_pixels, const std::string& backend, int threads,
+                      nb::object progress) {
   io::VideoSampling sampling;
   sampling.every = every;
   sampling.per_second = per_second;
@@ -111,8 +113,9 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
   io::VideoDetectFileResult r;
   {
     nb::gil_scoped_release unlocked;
-    r = io::detect_video_file(path, key, DetectParams{}, sampling, on_progress, frame_limits(max_pixels),
-                              backend_from(backend));
+    DetectParams params;
+    params.threads = threads;
+    r = io::detect_video_file(path, key, params, sampling, on_progress, frame_limits(max_pixels), backend_from(backend));
   }
   nb::dict info = video_report_dict(r.report);
   info["path"] = path.string();
@@ -135,9 +138,9 @@ void bind_video_files(nb::module_& m) {
   m.def("parse_bitrate", &io::parse_bitrate, "text"_a);
   m.def("embed_video", &embed_video, "key"_a, "src"_a, "dst"_a, "payload"_a, "strength"_a, "mask_floor"_a,
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,
-        "max_pixels"_a, "progress"_a.none());
+        "max_pixels"_a, "threads"_a, "progress"_a.none());
   m.def("detect_video", &detect_video, "key"_a, "path"_a, "every"_a, "per_second"_a, "max_frames"_a, "start"_a,
-        "max_pixels"_a, "backend"_a, "progress"_a.none());
+        "max_pixels"_a, "backend"_a, "threads"_a, "progress"_a.none());
 #else
   m.attr("has_video") = false;
 #endif

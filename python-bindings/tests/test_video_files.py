@@ -109,3 +109,11 @@ def test_a_hardware_encoder_that_cannot_run_says_why(clip, tmp_path):
     else:
         assert info["output_codec"] == "h264_nvenc"
         assert tidemark.detect_video(out, max_frames=4)["payload"] == 0
+
+
+def test_thread_count_changes_speed_not_results(clip, tmp_path):
+    one, every = tmp_path / "one.mp4", tmp_path / "every.mp4"
+    tidemark.embed_video(clip, one, payload=7, preset="ultrafast", threads=1)
+    tidemark.embed_video(clip, every, payload=7, preset="ultrafast")
+    assert one.read_bytes() == every.read_bytes()
+    assert tidemark.detect_video(one, max_frames=6, threads=1) == tidemark.detect_video(one, max_frames=6)

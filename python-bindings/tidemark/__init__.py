@@ -315,7 +315,7 @@ def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key:
                 cell_scale: float = _VIDEO_DEFAULT_CELL_SCALE, follow_motion: bool = True, backend: str = "auto",
                 codec: str = "libx264", crf: Optional[int] = None, bitrate: Union[int, str, None] = None,
                 preset: Optional[str] = None, overwrite: bool = False, max_pixels: Optional[int] = None,
-                progress: Optional[ProgressFn] = None) -> dict:
+                threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
     """Mark every frame of a clip with the video profile and re-encode it into `dst`, as `tidemark
     embed` does: any input FFmpeg reads; audio, subtitles, timestamps, colour and rotation kept;
     written atomically (nothing under `dst` on failure), never over `src`, over an existing `dst`
@@ -324,25 +324,27 @@ def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key:
     (bits per second or "8M"); preset: the encoder's (None: its default). strength=None: 0.55 up to
     720p, less on larger frames (docs/VIDEO.md). progress(frames, frames_expected, seconds,
     duration) is called as frames are written; Ctrl-C stops the job. max_pixels: per frame (None:
-    64 MP). Returns a dict: frames, size, codecs, psnr_db, fps, ..."""
+    64 MP). threads: CPU threads for marking, 0 for all cores (the encoder has its own). Returns a
+    dict: frames, size, codecs, psnr_db, fps, ..."""
     _require_video()
     return _ext.embed_video(_key(key), os.fspath(src), os.fspath(dst), _payload(payload),
                             _VIDEO_DEFAULT_STRENGTH if strength is None else strength, mask_floor, cell_scale,
                             follow_motion, backend, codec, -1 if crf is None else crf, _bitrate(bitrate), preset or "",
-                            overwrite, max_pixels or 0, progress)
+                            overwrite, max_pixels or 0, threads, progress)
 
 
 def detect_video(path: Union[str, os.PathLike], key: KeyLike = None, *, every: int = 0, per_second: float = 2.0,
                  max_frames: int = 0, start: float = 0.0, max_pixels: Optional[int] = None, backend: str = "auto",
-                 progress: Optional[ProgressFn] = None) -> dict:
+                 threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
     """Look for the video mark in a clip, as `tidemark detect` does: about `per_second` frames per
     second of footage are analysed (every=N: every N-th frame instead; max_frames: a budget; start:
     seconds to skip), frames are combined, and the dict has the payload (int and payload_hex), its
     p_value, frame counts and the segments (start and end time of each stretch with one payload).
-    backend: where the reduced frames are analysed ("auto": CUDA when a device is present)."""
+    backend: where the reduced frames are analysed ("auto": CUDA when a device is present).
+    threads: CPU threads for the analysis, 0 for all cores."""
     _require_video()
     return _ext.detect_video(_key(key), os.fspath(path), every, per_second, max_frames, start, max_pixels or 0,
-                             backend, progress)
+                             backend, threads, progress)
 
 
 def _require_labels() -> None:
