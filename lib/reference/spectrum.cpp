@@ -52,7 +52,7 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
         }
       }
     }
-  });
+  }, /*grain=*/1);  // each item is kLanes transforms
   // Columns, Fft::kLanes at a time in split layout.
   constexpr int kBlock = Fft::kLanes;
   parallel_for((half + kBlock - 1) / kBlock, threads, [&](int b0, int b1) {
@@ -69,7 +69,7 @@ Plane real_fft_magnitude(const Plane& r, const std::vector<float>& hx, const std
         for (int i = 0; i < nx; ++i)
           spec[std::size_t(y) * half + x0 + i] = cfloat(re[std::size_t(y) * kBlock + i], im[std::size_t(y) * kBlock + i]);
     }
-  });
+  }, /*grain=*/1);  // each item is kLanes transforms
   Plane mag(W, H);
   const int cx = W / 2, cy = H / 2;
   parallel_for(H, threads, [&](int y0, int y1) {

@@ -212,7 +212,7 @@ std::vector<Candidate> template_search(const Spectrum& spec, const Plane& Zp, co
           const float inv = coarse_inverse_scale(g, is);
           score_scale_row(framed.data(), pw, ph, rx.data(), ry.data(), nk, nth, cxq, cyq, inv, S.row(is));
         }
-      });
+      }, /*grain=*/2);  // a row scores every angle: a few rows are worth a thread
       // Non-maximum suppression: theta wraps (so do an axis-aligned pass's aspect ends, both the
       // search's limits), scale clamps.
       Plane rowmax(nth, nsc);
