@@ -33,6 +33,7 @@ struct EmbedOptions {
   CLI::Option* strength_option = nullptr;
   int quality = 95;
   CLI::Option* quality_option = nullptr;
+  int png_level = io::kPngRunLength;
   bool webp_lossless = false;
   OutputOptions out;
   VideoEncodeCliOptions video;
@@ -65,6 +66,7 @@ Runner setup_embed(CLI::App& app) {
   o->floor_option = app.add_option("--floor", o->floor_, "Strength floor in flat areas, grey levels (default 1.5; videos 3)")
                         ->check(CLI::Range(0.25, 6.0));
   o->quality_option = add_quality_option(app, o->quality);
+  add_png_level_option(app, o->png_level);
   app.add_flag("--webp-lossless", o->webp_lossless, "Write WebP losslessly");
   o->video.add_to(app);
   o->key.add_to(app);
@@ -88,6 +90,7 @@ Runner setup_embed(CLI::App& app) {
       std::cerr << "tidemark: marking " << inputs.size() << " image(s) with the " << key_source << "\n";
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
+    save.png_level = o->png_level;
     save.webp_lossless = o->webp_lossless;
     if (!o->quality_option->count()) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
     BatchHooks hooks;

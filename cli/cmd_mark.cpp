@@ -33,6 +33,7 @@ struct MarkOptions {
   CLI::Option* strength_option = nullptr;
   int quality = 95;
   CLI::Option* quality_option = nullptr;
+  int png_level = io::kPngRunLength;
   double visible_seconds = labels::VideoMarkOptions{}.visible_seconds;
   VideoEncodeCliOptions video;
   OutputOptions out;
@@ -79,6 +80,7 @@ Runner setup_mark(CLI::App& app) {
   o->strength_option = app.add_option("--strength", o->strength, "Watermark strength (default 0.62; videos 0.55, times 0.82 at 1080p and above)")
                            ->check(CLI::Range(0.05, 4.0));
   o->quality_option = add_quality_option(app, o->quality);
+  add_png_level_option(app, o->png_level);
   o->out.add_to(app, "marked");
   o->video.add_to(app);
   o->key.add_to(app);
@@ -115,6 +117,7 @@ Runner setup_mark(CLI::App& app) {
     const Embedder embedder(key, params, o->common.backend_choice());
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;
+    save.png_level = o->png_level;
     if (!o->quality_option->count()) save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
     BatchHooks hooks;
     hooks.output_of = [&](const InputFile& in) { return o->out.output_for(in); };

@@ -128,6 +128,13 @@ CLI::Option* add_quality_option(CLI::App& app, int& quality) {
       ->check(CLI::Range(1, 100));
 }
 
+void add_png_level_option(CLI::App& app, int& level) {
+  app.add_option("--png-level", level,
+                 "PNG output: a zlib level, 0 (stored) to 9 (smallest, slowest). Unset, PNGs use zlib's run-length "
+                 "strategy: on marked photographs about 1 % larger than level 6 in a quarter of the time")
+      ->check(CLI::Range(0, 9));
+}
+
 std::string how_jpeg_was_written(const nlohmann::json& record) {
   if (record.contains("reencoded_because")) return ", re-encoded: " + record["reencoded_because"].get<std::string>();
   return record.contains("jpeg") ? ", JPEG coefficients" : "";

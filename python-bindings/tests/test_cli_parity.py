@@ -57,3 +57,14 @@ def test_a_jpeg_is_marked_in_its_coefficients_as_the_cli_does(tmp_path, corpus, 
     assert "jpeg_coefficients_quality" not in reencoded
     with pytest.raises(ValueError):
         tidemark.embed_file(src, tmp_path / "bad.jpg", payload=1, quality=0)
+
+
+def test_png_level_matches_the_cli(tmp_path, corpus, cli):
+    src = corpus / "images" / "opencv_messi5_548x342.jpg"
+    subprocess.run([cli, "embed", src, "-o", tmp_path / "cli9.png", "--png-level", "9"], check=True, capture_output=True)
+    tidemark.embed_file(src, tmp_path / "py9.png", png_level=9)
+    tidemark.embed_file(src, tmp_path / "py.png")
+    assert (tmp_path / "py9.png").read_bytes() == (tmp_path / "cli9.png").read_bytes()
+    assert (tmp_path / "py9.png").stat().st_size < (tmp_path / "py.png").stat().st_size
+    with pytest.raises(ValueError, match="png_level"):
+        tidemark.embed_file(src, tmp_path / "bad.png", png_level=10)

@@ -88,6 +88,14 @@ def _quality(quality: Optional[int]) -> int:
     return quality
 
 
+def _png_level(level: Optional[int]) -> int:
+    if level is None:
+        return -1  # zlib's run-length strategy
+    if not 0 <= level <= 9:
+        raise ValueError("png_level must be in [0, 9]")
+    return level
+
+
 def _payload(payload: PayloadLike) -> int:
     """64 bits from an int, 16 hex digits (optionally 0x-prefixed) or 8 bytes (big-endian)."""
     if isinstance(payload, bool):
@@ -148,17 +156,19 @@ class Embedder:
         return rebuild([p.finish() for p in prepared])
 
     def embed_file(self, src: Union[str, os.PathLike], dst: Union[str, os.PathLike], payload: PayloadLike = 0, *,
-                   quality: Optional[int] = None, webp_lossless: bool = False, overwrite: bool = False,
-                   max_pixels: Optional[int] = None) -> dict:
+                   quality: Optional[int] = None, webp_lossless: bool = False, png_level: Optional[int] = None,
+                   overwrite: bool = False, max_pixels: Optional[int] = None) -> dict:
         """Read `src`, mark it, write `dst` (format from its extension; ICC/EXIF/XMP kept; written
         atomically). Refuses to replace an existing `dst` unless overwrite=True, and never writes
         over `src`. Returns a summary dict. quality=None writes JPEG/WebP at 95, except that a JPEG
         written as JPEG is marked in its DCT coefficients at its own quality (no re-encoding; the
-        dict then has jpeg_coefficients_quality); a number re-encodes at it. Videos: embed_video."""
+        dict then has jpeg_coefficients_quality); a number re-encodes at it. png_level: a zlib level
+        0-9 for PNG outputs (None: zlib's run-length strategy, about 1 % larger than level 6 on
+        marked photographs in a quarter of the time). Videos: embed_video."""
         if _is_video(src):
             raise UnsupportedError(f"{os.fspath(src)}: a video; mark it with tidemark.embed_video (or tidemark.embed_file)")
         return _ext.embed_file(self._core, os.fspath(src), os.fspath(dst), _payload(payload), _quality(quality),
-                               webp_lossless, overwrite, max_pixels or 0)
+                               webp_lossless, _png_level(png_level), overwrite, max_pixels or 0)
 
     @staticmethod
     def _payloads(payloads: Any, count: int) -> list:
@@ -357,12 +367,13 @@ def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], produc
               produce_id: Optional[str] = None, label: str = "1", composite: bool = False, sign: bool = False,
               visible: bool = False, visible_text: Optional[str] = None, visible_position: str = "bottom-right",
               visible_height: float = 0.06, font: Optional[str] = None, strength: Optional[float] = None,
-              quality: Optional[int] = None, overwrite: bool = False, max_pixels: Optional[int] = None,
-              visible_seconds: float = 2.0, progress: Optional[ProgressFn] = None) -> dict:
+              quality: Optional[int] = None, png_level: Optional[int] = None, overwrite: bool = False,
+              max_pixels: Optional[int] = None, visible_seconds: float = 2.0,
+              progress: Optional[ProgressFn] = None) -> dict:
     """The one-pass job of `tidemark mark` on one file: optional visible label, watermark whose
     payload is derived from the ProduceID, GB 45438 AIGC label and IPTC DigitalSourceType in XMP
     (docs/LABELS.md). Returns produce_id, payload and the label written. Without produce_id a
-    fresh one (tm-<16 hex digits>) is made: record it. quality as in Embedder.embed_file.
+    fresh one (tm-<16 hex digits>) is made: record it. quality and png_level as in Embedder.embed_file.
     Videos (builds with has_video): the video watermark on every frame, the AIGC label in the
     container, the visible label on the first `visible_seconds` (0: the whole clip), re-encoded
     with libx264 at CRF 18; progress as in embed_video. strength=None: the image or video default."""
@@ -370,7 +381,7 @@ def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], produc
     embedder = _embedder(_key(key), _DEFAULT_STRENGTH if strength is None else strength, "auto")
     return _ext.mark_file(embedder._core, embedder.key, os.fspath(src), os.fspath(dst), producer, produce_id or "",
                           label, composite, sign, visible, visible_text or "", visible_position, visible_height,
-                          font or "", _quality(quality), overwrite, max_pixels or 0,
+                          font or "", _quality(quality), _png_level(png_level), overwrite, max_pixels or 0,
                           0.0 if strength is None else strength, visible_seconds, progress)
 
 

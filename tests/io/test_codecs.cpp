@@ -37,6 +37,24 @@ TEST(Codecs, PngIsLosslessForEveryLayoutAndKeepsMetadata) {
     }
 }
 
+// Every compression setting is lossless; the levels trade size as zlib's do, and the default
+// (run-length) lands between stored and level 9.
+TEST(Codecs, PngCompressionSettings) {
+  ImageFile f = sample(3);
+  std::vector<std::size_t> sizes;
+  for (int level : {0, kPngRunLength, 9}) {
+    const std::vector<std::uint8_t> png = encode_png(f, "x.png", level);
+    EXPECT_EQ(decode_image(png, "x.png").image.bytes(), f.image.bytes()) << "level " << level;
+    sizes.push_back(png.size());
+  }
+  EXPECT_GT(sizes[0], sizes[1]);
+  EXPECT_GT(sizes[1], sizes[2]);
+  SaveOptions stored;
+  stored.png_level = 0;
+  EXPECT_EQ(encode_image(f, Format::Png, stored, "x.png").size(), sizes[0]);
+  EXPECT_THROW(encode_png(f, "x.png", 10), Error);
+}
+
 TEST(Codecs, JpegKeepsMetadataAndIsClose) {
   ImageFile f = sample(3);
   ImageFile g = decode_image(encode_jpeg(f, 95, "x.jpg"), "x.jpg");
