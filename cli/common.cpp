@@ -131,7 +131,7 @@ CLI::Option* add_quality_option(CLI::App& app, int& quality) {
 void add_png_level_option(CLI::App& app, int& level) {
   app.add_option("--png-level", level,
                  "PNG output: a zlib level, 0 (stored) to 9 (smallest, slowest). Unset, PNGs use zlib's run-length "
-                 "strategy: on marked photographs about 1 % larger than level 6 in a quarter of the time")
+                 "strategy: on marked pictures within about 2 % of level 6 in a third of the time")
       ->check(CLI::Range(0, 9));
 }
 
