@@ -61,8 +61,19 @@ TM_SIMD_CLONES void interpolate_row(const float* __restrict row, const int* __re
                                     const float* __restrict f, float* __restrict out, int n) {
   for (int x = 0; x < n; ++x) out[x] = shared::lerp2(row[i0[x]], row[i1[x]], f[x]);
 }
-TM_SIMD_CLONES void gather_row(const float* __restrict row, const int* __restrict i0, float* __restrict out, int n) {
-  for (int x = 0; x < n; ++x) out[x] = row[i0[x]];
+// out[x] = lerp2(a[x], b[x], f): an image row of the tile from two resampled tile rows.
+TM_SIMD_CLONES void blend_rows(const float* __restrict a, const float* __restrict b, float f, float* __restrict out,
+                               int n) {
+  for (int x = 0; x < n; ++x) out[x] = shared::lerp2(a[x], b[x], f);
+}
+// The tile row read at scale 1 from column `start` on: the row repeated, in whole pieces.
+void periodic_row(const float* row, int start, float* out, int n) {
+  for (int x = 0; x < n;) {
+    const int piece = std::min(n - x, tm1::kTile - start);
+    std::copy(row + start, row + start + piece, out + x);
+    x += piece;
+    start = 0;
+  }
 }
 
 // The half-resolution mask row at full resolution. Away from the ends shared::mask_coord follows a
@@ -120,27 +131,39 @@ void embed_cpu_at(const KeyMaterial& km, const EmbedParams& p, const ImageView& 
                  : shared::tile_coord_interpolated(v, g, o, tm1::kTile);
   };
 
-  // Column coordinates are the same on every row, and per row the vertical interpolation of the
-  // tile and of the mask is done once; the per-pixel work is then two horizontal lerps.
+  // Column coordinates are the same on every row. Interpolated, each tile row is resampled to the
+  // image's columns once (kTile rows of the image's width), and an image row of the tile is the
+  // blend of two of them: kTile rows of gathers instead of one per image row. The mask's rows are
+  // interpolated vertically, then upsampled.
   const int w2 = mask.width, h2 = mask.height;
   ColumnCoords tile_cols(img.width), mask_cols(img.width);
   for (int x = 0; x < img.width; ++x) {
     tile_cols.set(x, coord(x, ox));
     mask_cols.set(x, shared::mask_coord(x, w2));
   }
+  // Kept between calls (video frames come one by one); the workers get a pointer, since a
+  // thread_local named inside their lambdas would be their own.
+  thread_local std::vector<float> resampled;
+  if (!exact) resampled.resize(std::size_t(tm1::kTile) * img.width);
+  float* const columns = resampled.data();
+  if (!exact)
+    parallel_for(tm1::kTile, threads, [&](int r0, int r1) {
+      for (int r = r0; r < r1; ++r)
+        interpolate_row(tile.data() + r * tm1::kTile, tile_cols.i0.data(), tile_cols.i1.data(), tile_cols.f.data(),
+                        columns + std::size_t(r) * img.width, img.width);
+    }, /*grain=*/8);
   parallel_for(img.height, threads, [&](int y0, int y1) {
-    std::vector<float> tile_row(tm1::kTile), mask_row(w2), tile_px(img.width), mask_px(img.width),
-        delta(std::size_t(img.width) * img.channels);
+    std::vector<float> mask_row(w2), tile_px(img.width), mask_px(img.width), delta(std::size_t(img.width) * img.channels);
     for (int yy = y0; yy < y1; ++yy) {
       const shared::TileCoord ty = coord(yy, oy), my = shared::mask_coord(yy, h2);
-      const float* t0 = tile.data() + ty.i0 * tm1::kTile;
-      const float* t1 = tile.data() + ty.i1 * tm1::kTile;
-      for (int i = 0; i < tm1::kTile; ++i) tile_row[i] = exact ? t0[i] : shared::lerp2(t0[i], t1[i], ty.f);
+      if (exact)
+        periodic_row(tile.data() + ty.i0 * tm1::kTile, tile_cols.i0[0], tile_px.data(), img.width);
+      else
+        blend_rows(columns + std::size_t(ty.i0) * img.width, columns + std::size_t(ty.i1) * img.width, ty.f,
+                   tile_px.data(), img.width);
       const float* m0 = mask.row(my.i0);
       const float* m1 = mask.row(my.i1);
       for (int i = 0; i < w2; ++i) mask_row[i] = shared::lerp2(m0[i], m1[i], my.f);
-      if (exact) gather_row(tile_row.data(), tile_cols.i0.data(), tile_px.data(), img.width);
-      else interpolate_row(tile_row.data(), tile_cols.i0.data(), tile_cols.i1.data(), tile_cols.f.data(), tile_px.data(), img.width);
       upsample_mask_row(mask_row.data(), mask_cols, mask_px.data(), img.width);
       delta_row(tile_px.data(), mask_px.data(), strength, delta.data(), img.width, img.channels);
       const int samples = img.width * img.channels;

@@ -34,15 +34,16 @@ TM_HD TileCoord tile_coord(int x, float scale, int offset, int period) {
   return tile_coord_interpolated(x, scale, static_cast<float>(offset), period);
 }
 
-// Bilinear interpolation, vertical first: a row of vertically interpolated values can then be
-// prepared once per image row and read with lerp_row (the CPU path does; results are identical).
+// Bilinear interpolation, horizontal first: every tile row can then be resampled to the image's
+// columns once per image, and an image row is the blend of two of those (the CPU path does;
+// results are identical).
 TM_HD float lerp2(float a, float b, float f) { return a * (1 - f) + b * f; }
 
 TM_HD float tile_sample(const float* tile, int period, TileCoord cx, TileCoord cy, bool exact) {
   if (exact) return tile[cy.i0 * period + cx.i0];
-  const float left = lerp2(tile[cy.i0 * period + cx.i0], tile[cy.i1 * period + cx.i0], cy.f);
-  const float right = lerp2(tile[cy.i0 * period + cx.i1], tile[cy.i1 * period + cx.i1], cy.f);
-  return lerp2(left, right, cx.f);
+  const float top = lerp2(tile[cy.i0 * period + cx.i0], tile[cy.i0 * period + cx.i1], cx.f);
+  const float bottom = lerp2(tile[cy.i1 * period + cx.i0], tile[cy.i1 * period + cx.i1], cx.f);
+  return lerp2(top, bottom, cy.f);
 }
 
 // Value of the periodic tile (period x period floats) at image pixel (x, y): an exact lookup at
