@@ -1,5 +1,6 @@
 #include "tidemark/embedder.hpp"
 
+#include <cmath>
 #include <mutex>
 #include <string>
 
@@ -68,13 +69,19 @@ void Embedder::embed_at(const ImageView& image, const Payload& payload, const Ti
   check_embeddable(image);
   if (!(geometry.scale >= 0.25 && geometry.scale <= 64))
     throw Error(Status::InvalidArgument, "tile scale must be in [0.25, 64] image pixels per tile pixel");
+  if (!std::isfinite(geometry.offset_x) || !std::isfinite(geometry.offset_y))
+    throw Error(Status::InvalidArgument, "tile offsets must be finite");
+  // The tile is periodic: any offset is one in [0, kTile), where the exact (scale 1, whole offset)
+  // lookups index it directly.
+  auto wrapped = [](double o) { return o - tm1::kTile * std::floor(o / tm1::kTile); };
+  const TileGeometry g{geometry.scale, wrapped(geometry.offset_x), wrapped(geometry.offset_y)};
   if (image.space == MemorySpace::Device || impl_->backend == Backend::Cuda) {
     std::lock_guard lock(impl_->cuda_mutex);
     if (!impl_->cuda) impl_->cuda = make_cuda_embed_workspace();
-    cuda_embed_at(*impl_->cuda, impl_->km, impl_->params, image, payload, geometry);
+    cuda_embed_at(*impl_->cuda, impl_->km, impl_->params, image, payload, g);
     return;
   }
-  detail::embed_cpu_at(impl_->km, impl_->params, image, payload, geometry);
+  detail::embed_cpu_at(impl_->km, impl_->params, image, payload, g);
 }
 
 }  // namespace tidemark

@@ -209,6 +209,23 @@ TEST(VideoProfile, TileAtAGivenGeometryIsTheSharedFormula) {
   }
 }
 
+// The tile is periodic, so an offset outside [0, kTile) (negative, or many tiles away) marks as
+// the offset it wraps to, exact whole offsets included (they index the tile directly).
+TEST(VideoProfile, OffsetsWrapToTheTile) {
+  const Embedder embedder(Key::public_default(), {}, Backend::Cpu);
+  const Image source = tidemark::testing::natural_image(260, 200, 1, 8);
+  for (const auto& [given, wrapped] : {std::pair{TileGeometry{1.0, -3.0, -131.0}, TileGeometry{1.0, 125.0, 125.0}},
+                                       std::pair{TileGeometry{1.5, -0.25, 1000.5}, TileGeometry{1.5, 127.75, 104.5}}}) {
+    Image a = source, b = source;
+    embedder.embed_at(a.view(), kA, given);
+    embedder.embed_at(b.view(), kA, wrapped);
+    EXPECT_EQ(a.bytes(), b.bytes()) << "scale " << given.scale;
+    EXPECT_NE(a.bytes(), source.bytes());
+  }
+  Image c = source;
+  EXPECT_THROW(embedder.embed_at(c.view(), kA, TileGeometry{1.0, std::nan(""), 0.0}), Error);
+}
+
 // Up to 720p the marker uses the profile's strength; a 1080p frame is marked at 0.82 of it, as
 // an embedder at that strength would mark it at the same geometry.
 TEST(VideoProfile, LargeFramesAreMarkedAtLessStrength) {
