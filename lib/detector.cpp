@@ -66,6 +66,9 @@ Detector::Detector(const Key& key, const DetectParams& params, Backend backend)
     : impl_(std::make_unique<Impl>(key, params, backend)) {
   if (params.candidates < 1 || params.candidates > 32)
     throw Error(Status::InvalidArgument, "candidates must be in [1, 32]");
+  for (double s : params.expected_scales)
+    if (!(s >= 0.25 && s <= 64))  // NaN fails too
+      throw Error(Status::InvalidArgument, "expected scales must be in [0.25, 64] image pixels per tile pixel");
 }
 Detector::~Detector() = default;
 Detector::Detector(Detector&&) noexcept = default;

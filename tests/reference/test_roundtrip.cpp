@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "support/synthetic.hpp"
 #include "tidemark/detector.hpp"
 #include "tidemark/embedder.hpp"
@@ -75,6 +77,19 @@ TEST(RoundTrip, DetectionIndependentOfThreadCount) {
       EXPECT_EQ(r.payload, results[0].payload);
     }
   }
+}
+
+TEST(RoundTrip, DetectorRefusesScalesItCannotFold) {
+  for (double bad : {0.0, -1.5, 100.0, std::nan("")}) {
+    DetectParams p;
+    p.expected_scales = {1.5, bad};
+    EXPECT_THROW(Detector(Key::public_default(), p), Error) << bad;
+  }
+  DetectParams fine;
+  fine.expected_scales = {0.5, 3.0};
+  Image img = natural_image(400, 300, 3, 9);
+  EXPECT_EQ(*mark_and_detect(img).payload, kPayload);
+  EXPECT_EQ(*Detector(Key::public_default(), fine).detect(img.view()).payload, kPayload);
 }
 
 TEST(RoundTrip, OffsetVariesWithContentButIsReproducible) {
