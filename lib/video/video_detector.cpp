@@ -57,7 +57,10 @@ struct VideoDetector::Impl {
 
 VideoDetector::VideoDetector(const Key& key, const DetectParams& params, const VideoEmbedParams& profile,
                              Backend backend)
-    : impl_(std::make_unique<Impl>(key, params, profile, backend)) {}
+    : impl_(std::make_unique<Impl>(key, params, profile, backend)) {
+  if (!(profile.cell_scale >= 1 && profile.cell_scale <= 16))
+    throw Error(Status::InvalidArgument, "video cell scale must be in [1, 16]");
+}
 VideoDetector::~VideoDetector() = default;
 VideoDetector::VideoDetector(VideoDetector&&) noexcept = default;
 VideoDetector& VideoDetector::operator=(VideoDetector&&) noexcept = default;

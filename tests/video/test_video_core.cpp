@@ -224,6 +224,9 @@ TEST(VideoProfile, OffsetsWrapToTheTile) {
   }
   Image c = source;
   EXPECT_THROW(embedder.embed_at(c.view(), kA, TileGeometry{1.0, std::nan(""), 0.0}), Error);
+  VideoEmbedParams bad;
+  bad.cell_scale = 0.0;
+  EXPECT_THROW(VideoDetector(Key::public_default(), {}, bad), Error);
 }
 
 // Up to 720p the marker uses the profile's strength; a 1080p frame is marked at 0.82 of it, as
