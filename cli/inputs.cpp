@@ -94,6 +94,9 @@ std::vector<InputFile> InputOptions::expand(std::vector<std::string>& missing) c
         }
         if (it->is_regular_file(ec) && matches_any(include, name)) found.emplace_back(it->path().string(), relative_from);
       }
+      // Not a failure (a day's folder may be empty), but worth a line: a wrong folder or pattern
+      // would otherwise pass in silence.
+      if (found.empty()) print_error(root + ": no file in this folder matches the input patterns (see --include)");
       std::sort(found.begin(), found.end(),
                 [](const InputFile& a, const InputFile& b) { return path_order(a.path_string(), b.path_string()); });
       out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));

@@ -85,6 +85,12 @@ assert all(l['width'] > 0 for l in lines if 'error' not in l)"
 "$TIDEMARK" verify "$work/out" "$work/in/day2" --jobs 3 > /dev/null 2> "$work/v.err"
 check "verify: a summary of the labels to record" grep -Eq "^tidemark: 6 files in [0-9.]+ s: 4 Label 1, 1 no AI signal, 1 failed; [0-9.]+ files/s$" "$work/v.err"
 
+# A folder with nothing to take is not a failure, but it is said.
+mkdir -p "$work/nothing"
+"$TIDEMARK" embed "$work/nothing" -o "$work/o6" > /dev/null 2> "$work/err6.txt"; rc=$?
+check "empty folder: exit 0" test $rc -eq 0
+check "empty folder: said" grep -q "nothing: no file in this folder matches" "$work/err6.txt"
+
 # Several files at once: the same bytes and the same report order as one at a time.
 "$TIDEMARK" embed "$work/in" -o "$work/j1" --exclude skip --jobs 1 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order1"
 "$TIDEMARK" embed "$work/in" -o "$work/j3" --exclude skip --jobs 3 --json 2> /dev/null | python3 -c "import sys,json; print([json.loads(l)['path'] for l in sys.stdin])" > "$work/order3"
