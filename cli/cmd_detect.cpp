@@ -75,7 +75,8 @@ Runner setup_detect(CLI::App& app) {
     params.threads = o->common.threads ? o->common.threads : (files_at_once(o->jobs, inputs.size()) > 1 ? 1 : 0);
     const Detector detector(key, params, o->common.backend_choice());
     const bool table = !o->common.json;
-    if (table) std::printf("%-12s %-16s %7s %9s  %s\n", "verdict", "payload", "z", "p-value", "file");
+    if (table && !inputs.empty())
+      std::printf("%-12s %-16s %7s %9s  %s\n", "verdict", "payload", "z", "p-value", "file");
     ReadHooks hooks;
     hooks.outcomes = {"detected", "likely", "not detected", "too small"};
     hooks.read = [&](const InputFile& input) {
