@@ -33,7 +33,6 @@ struct VideoSamplingCliOptions {
   io::VideoSampling sampling() const;
 };
 
-
 // Prints "\r<file>  frame N/M  F fps  ETA m:ss" to stderr at most a few times a second.
 io::VideoProgressFn terminal_progress(const std::string& label, bool enabled);
 
