@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "../reference/plane.hpp"
 #include "tidemark/image_view.hpp"
 
 namespace tidemark::detail {
@@ -18,8 +19,10 @@ struct GlobalMotion {
 };
 
 // Phase correlation of a grid of blocks on a reduced copy of the luma plane, then a weighted least
-// squares fit of (s, t) with one round of outlier rejection. Empty when too few blocks match
-// (scene cut, fade, flat frame): the caller keeps its geometry.
+// squares fit of (s, t) with one round of outlier rejection, then a few Gauss-Newton steps that
+// align the whole reduced planes (the blocks' peaks are good to a few tenths of a pixel; the mark
+// must stay on the content to a small fraction of one). Empty when too few blocks match (scene
+// cut, fade, flat frame): the caller keeps its geometry.
 class MotionEstimator {
  public:
   // Remembers the spectra of the frame's blocks and returns the motion from the previous frame
@@ -30,6 +33,7 @@ class MotionEstimator {
   // The previous frame's windowed block spectra, in block order: each frame's are computed once
   // and correlated against the next frame's.
   std::vector<std::vector<std::complex<float>>> previous_spectra_;
+  Plane previous_plane_;  // the previous frame's reduced luma, smoothed for the alignment
   int full_width_ = 0, full_height_ = 0;
 };
 
