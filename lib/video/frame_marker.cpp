@@ -6,6 +6,7 @@
 #include "../core/key_material.hpp"
 #include "../reference/embed_cpu.hpp"
 #include "../reference/filters.hpp"
+#include "cell_scale.hpp"
 #include "luma_plane.hpp"
 #include "motion.hpp"
 #include "tidemark/error.hpp"
@@ -67,8 +68,7 @@ double video_tile_scale(int width, int height, double cell_scale) {
 struct FrameMarker::Impl {
   Impl(const Key& key, const Payload& p, const VideoEmbedParams& vp)
       : key(key), km(key), embedder(key, vp.embed, vp.backend), payload(p), params(vp) {
-    if (!(vp.cell_scale >= 1 && vp.cell_scale <= 16))
-      throw Error(Status::InvalidArgument, "video cell scale must be in [1, 16]");
+    detail::require_valid_cell_scale(vp.cell_scale);
   }
   Key key;
   detail::KeyMaterial km;

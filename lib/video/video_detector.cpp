@@ -5,6 +5,7 @@
 #include "../backend_select.hpp"
 #include "../core/ecc.hpp"
 #include "../reference/filters.hpp"
+#include "cell_scale.hpp"
 #include "luma_plane.hpp"
 #include "tidemark/error.hpp"
 #include "tidemark/video.hpp"
@@ -58,8 +59,7 @@ struct VideoDetector::Impl {
 VideoDetector::VideoDetector(const Key& key, const DetectParams& params, const VideoEmbedParams& profile,
                              Backend backend)
     : impl_(std::make_unique<Impl>(key, params, profile, backend)) {
-  if (!(profile.cell_scale >= 1 && profile.cell_scale <= 16))
-    throw Error(Status::InvalidArgument, "video cell scale must be in [1, 16]");
+  detail::require_valid_cell_scale(profile.cell_scale);
 }
 VideoDetector::~VideoDetector() = default;
 VideoDetector::VideoDetector(VideoDetector&&) noexcept = default;
