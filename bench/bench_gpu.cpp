@@ -157,13 +157,7 @@ Row detect_batch_row(int w, int h, bool marked, int batch, int rounds) {
 // order: motion measured on the host, mask and tile on `backend`. No codec: the marking alone.
 Row video_frames(Backend backend, int frames) {
   constexpr int w = 1920, h = 1080, dx = 3, dy = 1;
-  const Image scene = testing::natural_image(w + dx * frames, h + dy * frames, 1, 6);
-  std::vector<Image> clip;
-  for (int i = 0; i < frames; ++i) {
-    clip.emplace_back(w, h, 1, SampleType::U8);
-    for (int y = 0; y < h; ++y)
-      std::memcpy(clip.back().view().row<std::uint8_t>(y), scene.view().row<const std::uint8_t>(y + dy * i) + dx * i, w);
-  }
+  std::vector<Image> clip = testing::pan_clip(w, h, dx, dy, frames, 6);
   VideoEmbedParams params;
   params.backend = backend;
   FrameMarker marker(Key::public_default(), Payload{42}, params);

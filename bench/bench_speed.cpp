@@ -4,7 +4,6 @@
 // targets are stated in.
 #include <benchmark/benchmark.h>
 
-#include <cstring>
 #include <map>
 #include <thread>
 #include <vector>
@@ -65,16 +64,7 @@ void BM_Detect(benchmark::State& state) {
 // picture: a fresh marker per iteration marks the 16 frames in order. Counter: ms per frame.
 void BM_VideoFrames(benchmark::State& state) {
   constexpr int w = 1920, h = 1080, dx = 3, dy = 1, frames = 16;
-  static const std::vector<Image> clip = [&] {
-    const Image scene = testing::natural_image(w + dx * frames, h + dy * frames, 1, 6);
-    std::vector<Image> c;
-    for (int i = 0; i < frames; ++i) {
-      c.emplace_back(w, h, 1, SampleType::U8);
-      for (int y = 0; y < h; ++y)
-        std::memcpy(c.back().view().row<std::uint8_t>(y), scene.view().row<const std::uint8_t>(y + dy * i) + dx * i, w);
-    }
-    return c;
-  }();
+  static const std::vector<Image> clip = testing::pan_clip(w, h, dx, dy, frames, 6);
   std::vector<Image> work = clip;
   VideoEmbedParams params;
   params.backend = Backend::Cpu;

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <vector>
 
 #include "tidemark/image_view.hpp"
 
@@ -111,6 +113,19 @@ inline double psnr8(const Image& a, const Image& b) {
     se += d * d;
   }
   return 10 * std::log10(255.0 * 255.0 * a.bytes().size() / std::max(se, 1e-9));
+}
+
+// A camera pan over a larger one-channel picture: `frames` frames of w x h, frame i the window at
+// (dx i, dy i) (the content moves left and up).
+inline std::vector<Image> pan_clip(int w, int h, int dx, int dy, int frames, std::uint32_t seed) {
+  const Image scene = natural_image(w + dx * frames, h + dy * frames, 1, seed);
+  std::vector<Image> clip;
+  for (int i = 0; i < frames; ++i) {
+    clip.emplace_back(w, h, 1, SampleType::U8);
+    for (int y = 0; y < h; ++y)
+      std::memcpy(clip.back().view().row<std::uint8_t>(y), scene.view().row<const std::uint8_t>(y + dy * i) + dx * i, w);
+  }
+  return clip;
 }
 
 }  // namespace tidemark::testing
