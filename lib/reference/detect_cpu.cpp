@@ -251,7 +251,7 @@ DetectResult detect_image(const DetectKey& dk, const DetectParams& params, int w
         if ((found = verify(c, level))) break;
         // The coarser level analyses crops of large images, where the spectrum places the
         // axis-aligned candidate too coarsely for the fold: try nearby scales.
-        if (pass.axis_aligned && level != levels.front()) {
+        if (pass.axis_aligned && (level != levels.front() || params.fine_scale_search)) {
           const auto [nearby, z] = scale_line_search(an, c, dk, tried, faint_crop_search);
           if (z >= kLineZ && (found = verify(nearby, level))) break;
         }

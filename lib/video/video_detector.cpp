@@ -80,6 +80,7 @@ const FrameDetection& VideoDetector::add_frame(const ImageView& view, double tim
   const Image reduced = s.reduce(view, factor);
   if (!s.detector || s.detector_width != view.width || s.detector_height != view.height) {
     DetectParams p = s.params;
+    p.fine_scale_search = true;
     p.expected_scales = {scale / factor};
     // Clips are often resized between standard sizes: the tile drawn for the source size, scaled
     // with the picture, is tried directly too (a frame holding few tiles is hard to search).

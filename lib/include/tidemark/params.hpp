@@ -50,6 +50,10 @@ struct DetectParams {
   // Image pixels per tile pixel to try first, before any search, besides the image profile's own
   // (the video detector passes the video profile's scales; each is one more test).
   std::vector<double> expected_scales;
+  // Try the nearby scales of the axis-aligned candidate at the first analysis level too, not only
+  // at the coarser one (the video detector: crops of zooming clips, whose tile scale no size
+  // predicts; up to 6 more folds per image, each a test).
+  bool fine_scale_search = false;
   int threads = 0;
 };
 
