@@ -262,6 +262,15 @@ TEST(VideoProfile, LargeFramesAreMarkedAtLessStrength) {
   }
 }
 
+// The middle cw x ch of a one-channel frame.
+Image centre_crop(const Image& frame, int cw, int ch) {
+  Image crop(cw, ch, 1, SampleType::U8);
+  const int x0 = (frame.width() - cw) / 2, y0 = (frame.height() - ch) / 2;
+  for (int y = 0; y < ch; ++y)
+    std::memcpy(crop.view().row<std::uint8_t>(y), frame.view().row<const std::uint8_t>(y + y0) + x0, cw);
+  return crop;
+}
+
 // A 50 % crop of 1080p frames keeps the 1080p tile at its size in a 1356 x 762 frame: the detector
 // tries the crop's source sizes at their own scale, and finds the tile there exactly (the
 // spectrum alone placed it about 1.5 % off, at half the sync z).
@@ -275,9 +284,7 @@ TEST(VideoProfile, CropsOfStandardSizesAreReadAtTheSourceScale) {
     for (int y = 0; y < h; ++y)
       std::memcpy(f.view().row<std::uint8_t>(y), picture.view().row<std::uint8_t>(y + i) + 3 * i, w);
     marker.mark(luma(f));
-    Image crop(cw, ch, 1, SampleType::U8);
-    for (int y = 0; y < ch; ++y)
-      std::memcpy(crop.view().row<std::uint8_t>(y), f.view().row<std::uint8_t>(y + (h - ch) / 2) + (w - cw) / 2, cw);
+    Image crop = centre_crop(f, cw, ch);
     const FrameDetection& d = detector.add_frame(luma(crop), i / 24.0);
     ASSERT_TRUE(d.result.payload) << "frame " << i << " z " << d.result.z;
     EXPECT_EQ(*d.result.payload, kA);
@@ -300,14 +307,7 @@ TEST(VideoProfile, FineScaleSearchFindsCropsOfZoomedFrames) {
     ep.strength *= 0.7 * video_strength_factor(w, h);  // faint: the search has no margin to spare
     const TileGeometry g{video_tile_scale(w, h) * (1.02 + 0.013 * k), 17.0 + 9 * k, 40.0 - 7 * k};
     Embedder(Key::public_default(), ep, Backend::Cpu).embed_at(frame.view(), kA, g);
-    Image crop(cw / f, ch / f, 1, SampleType::U8);
-    for (int y = 0; y < ch / f; ++y)
-      for (int x = 0; x < cw / f; ++x) {
-        int sum = 0;
-        for (int j = 0; j < f; ++j)
-          for (int i = 0; i < f; ++i) sum += frame.view().row<std::uint8_t>((h - ch) / 2 + f * y + j)[(w - cw) / 2 + f * x + i];
-        crop.view().row<std::uint8_t>(y)[x] = static_cast<std::uint8_t>((sum + f * f / 2) / (f * f));
-      }
+    const Image crop = testing::box_shrink(centre_crop(frame, cw, ch), f);
     bool got[2];
     for (int fine = 0; fine < 2; ++fine) {
       DetectParams p;
