@@ -78,8 +78,6 @@ void BatchOptions::add_to(CLI::App& app) {
                "outputs a killed run left unrecorded");
 }
 
-int BatchOptions::jobs_for(std::size_t inputs) const { return files_at_once(jobs, inputs); }
-
 void add_jobs_option(CLI::App& app, int& jobs, const char* what) {
   app.add_option("--jobs", jobs, what)->check(CLI::Range(0, 256));
 }
@@ -87,6 +85,10 @@ void add_jobs_option(CLI::App& app, int& jobs, const char* what) {
 int files_at_once(int jobs, std::size_t inputs) {
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   return int(std::max<std::size_t>(1, std::min<std::size_t>(inputs, jobs > 0 ? jobs : cores)));
+}
+
+int threads_per_file(int threads, int jobs, std::size_t inputs) {
+  return threads ? threads : (files_at_once(jobs, inputs) > 1 ? 1 : 0);
 }
 
 namespace {
@@ -133,7 +135,7 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
   BatchProgress progress(inputs.size(), {hooks.verb, BatchProgress::kFailed, "already done"});
   std::size_t reported = 0;
   run_in_order<json>(
-      inputs.size(), std::size_t(o.jobs_for(inputs.size())),
+      inputs.size(), std::size_t(files_at_once(o.jobs, inputs.size())),
       [&](std::size_t i) { return process(inputs[i], done, hooks, hashes); },
       [&](std::size_t, json& record) {
         const std::string status = record["status"];

@@ -21,7 +21,6 @@ struct BatchOptions {
   bool resume = false;
   int jobs = 0;  // files in flight at once; 0: one per core
   void add_to(CLI::App& app);
-  int jobs_for(std::size_t inputs) const;
 };
 
 struct BatchHooks {
@@ -41,6 +40,9 @@ int run_batch(const std::vector<InputFile>& inputs, const std::vector<std::strin
 void add_jobs_option(CLI::App& app, int& jobs, const char* what);
 // Files at once for `inputs` inputs: --jobs, else one per core, never more than there are inputs.
 int files_at_once(int jobs, std::size_t inputs);
+// Threads each file is worked on with: --threads when given, else one when several files are
+// worked on at once (the files share the cores), else 0 (all cores for the one file at a time).
+int threads_per_file(int threads, int jobs, std::size_t inputs);
 
 // What a reading command makes of one file: its record (a JSON line with --json, else printed
 // for people), what the summary counts it as, and the megapixels analysed.

@@ -71,8 +71,7 @@ Runner setup_detect(CLI::App& app) {
     DetectParams params;
     params.mirror = !o->no_mirror;
     params.aspect_pass = !o->fast;
-    // Several files at once: each analysed on one thread unless --threads says otherwise.
-    params.threads = o->common.threads ? o->common.threads : (files_at_once(o->jobs, inputs.size()) > 1 ? 1 : 0);
+    params.threads = threads_per_file(o->common.threads, o->jobs, inputs.size());
     const Detector detector(key, params, o->common.backend_choice());
     const bool table = !o->common.json;
     if (table && !inputs.empty())

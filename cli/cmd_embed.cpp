@@ -83,8 +83,7 @@ Runner setup_embed(CLI::App& app) {
     EmbedParams params;
     params.strength = o->strength;
     params.mask_floor = o->floor_;
-    // Several files at once: each marked on one thread unless --threads says otherwise.
-    params.threads = o->common.threads ? o->common.threads : (o->batch.jobs_for(inputs.size()) > 1 ? 1 : 0);
+    params.threads = threads_per_file(o->common.threads, o->batch.jobs, inputs.size());
     const Embedder embedder(key, params, o->common.backend_choice());
     if (!o->common.json && stdout_is_terminal())
       std::cerr << "tidemark: marking " << inputs.size() << " image(s) with the " << key_source << "\n";

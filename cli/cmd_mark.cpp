@@ -112,8 +112,7 @@ Runner setup_mark(CLI::App& app) {
     labels::check_request(request, key);  // before any file is touched
     EmbedParams params;
     params.strength = o->strength;
-    // Several files at once: each marked on one thread unless --threads says otherwise.
-    params.threads = o->common.threads ? o->common.threads : (o->batch.jobs_for(inputs.size()) > 1 ? 1 : 0);
+    params.threads = threads_per_file(o->common.threads, o->batch.jobs, inputs.size());
     const Embedder embedder(key, params, o->common.backend_choice());
     io::SaveOptions save;
     save.jpeg_quality = save.webp_quality = o->quality;

@@ -106,8 +106,7 @@ Runner setup_verify(CLI::App& app) {
     std::vector<std::string> missing;
     const std::vector<InputFile> inputs = o->inputs.expand(missing);
     DetectParams params;
-    // Several files at once: each analysed on one thread unless --threads says otherwise.
-    params.threads = o->common.threads ? o->common.threads : (files_at_once(o->jobs, inputs.size()) > 1 ? 1 : 0);
+    params.threads = threads_per_file(o->common.threads, o->jobs, inputs.size());
     const auto detectors = labels::detectors_for(std::move(keys), params, o->common.backend_choice());
     ReadHooks hooks;
     hooks.outcomes = {"Label 1", "Label 2", "Label 3", "no AI signal"};  // GB 45438 values to record
