@@ -33,9 +33,10 @@ void print_row(const nlohmann::json& r) {
                 r["z"].get<double>(), r["p_value"].get<double>(), path.c_str());
     return;
   }
-  std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded, %d with the mark)\n",
+  std::printf("%-12s %-16s %7s %9.2g  %s  (%d of %d frames decoded, %d with the mark%s)\n",
               r["detected"].get<bool>() ? "detected" : "not-detected", payload.c_str(), "video", r["p_value"].get<double>(),
-              path.c_str(), r["frames_decoded"].get<int>(), r["frames_analysed"].get<int>(), r["frames_present"].get<int>());
+              path.c_str(), r["frames_decoded"].get<int>(), r["frames_analysed"].get<int>(), r["frames_present"].get<int>(),
+              how_video_was_decoded(r).c_str());
   const auto& segments = r["segments"];
   if (segments.size() > 1 || (segments.size() == 1 && segments[0]["combined"].get<bool>()))
     for (const auto& seg : segments)
@@ -83,7 +84,7 @@ Runner setup_detect(CLI::App& app) {
       if (io::is_video_path(input.path())) {
         const io::VideoDetectFileResult v = io::detect_video_file(
             input.path(), key, params, o->sampling.sampling(), terminal_progress(in, inputs.size() == 1),
-            io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()}, detector.backend());
+            o->common.video_input(), detector.backend());
         return ReadResult{labels::detect_video_json(v), v.report.detected ? "detected" : "not detected",
                           double(v.width) * v.height * v.report.frames_analysed / 1e6};
       }

@@ -17,7 +17,7 @@ namespace {
 
 // "marked  IN -> OUT  (payload P, PSNR Q dB, how a JPEG was written)".
 void print_marked(const nlohmann::json& r) {
-  const std::string how = how_jpeg_was_written(r);
+  const std::string how = how_it_was_written(r);
   std::printf("marked  %s -> %s  (payload %s, PSNR %.1f dB%s)\n", r["input"].get<std::string>().c_str(),
               r["output"].get<std::string>().c_str(), r["payload"].get<std::string>().c_str(), r["psnr_db"].get<double>(),
               how.c_str());
@@ -108,7 +108,7 @@ Runner setup_embed(CLI::App& app) {
       if (io::is_video_path(in.path())) {
         const io::VideoEmbedResult r = io::embed_video_file(
             in.path(), out, key, payload, video_params, encode, terminal_progress(in.path_string(), video_progress),
-            io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
+            o->common.video_input());
         nlohmann::json j = embed_video_json(r);
         j["payload"] = payload.to_hex();
         return j;

@@ -43,11 +43,13 @@ Runner setup_info(CLI::App& app) {
         {"backends", {{"cpu", {{"threads", std::thread::hardware_concurrency()}}},
                       {"cuda", {{"built", cuda_built}, {"devices", cuda_device_count()}}}}},
         {"codecs", {{"png", png_get_libpng_ver(nullptr)}, {"jpeg", std::to_string(LIBJPEG_TURBO_VERSION_NUMBER)}, {"webp", webp}}},
-        {"video", {{"libavformat", video.libavformat}, {"libavcodec", video.libavcodec}, {"encoders", video.encoders}, {"unusable_encoders", unusable}}},
+        {"video", {{"libavformat", video.libavformat}, {"libavcodec", video.libavcodec}, {"encoders", video.encoders}, {"unusable_encoders", unusable},
+                   {"cuda_decoding", video.cuda_decoding_problem.empty()}}},
         {"public_key_fingerprint", Key::public_default().fingerprint()},
         {"labels", {{"metadata", "GB 45438 TC260:AIGC + IPTC DigitalSourceType in XMP (Exiv2)"},
                     {"visible_font", labels::default_font_path()},
                     {"foreign_marks", "invisible-watermark dwtDct: SD 1.x, SD 2.x, SDXL, FLUX.1"}}}};
+    if (!video.cuda_decoding_problem.empty()) j["video"]["cuda_decoding_problem"] = video.cuda_decoding_problem;
     if (*json) {
       std::cout << j.dump() << "\n";
     } else {
@@ -56,7 +58,8 @@ Runner setup_info(CLI::App& app) {
                 << "  cuda backend  " << (cuda_built ? "built, " + std::to_string(cuda_device_count()) + " device(s)" : "not built")
                 << "\n  codecs        PNG (libpng " << png_get_libpng_ver(nullptr) << "), JPEG (libjpeg-turbo), WebP (libwebp "
                 << webp << ")\n  video         FFmpeg libavformat " << video.libavformat << ", libavcodec " << video.libavcodec
-                << "; encoders " << (encoders.empty() ? "none of the usual" : encoders)
+                << "; encoders " << (encoders.empty() ? "none of the usual" : encoders) << "; decoding on the GPU (--hwdecode) "
+                << (video.cuda_decoding_problem.empty() ? "available" : "unavailable: " + video.cuda_decoding_problem)
                 << "\n  public key    fingerprint " << Key::public_default().fingerprint()
                 << "\n  labels        GB 45438 AIGC + IPTC in XMP; visible label font "
                 << (labels::default_font_path().empty() ? "none found (install fonts-noto-cjk)" : labels::default_font_path())

@@ -134,7 +134,7 @@ Runner setup_mark(CLI::App& app) {
         vo.visible_seconds = o->visible_seconds;
         const auto v = labels::mark_video_file(in.path(), out, request, key, vo,
                                                terminal_progress(in.path_string(), inputs.size() == 1),
-                                               io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()});
+                                               o->common.video_input());
         r = v.mark;
         video_json = embed_video_json(v.video);
       } else {
@@ -155,7 +155,7 @@ Runner setup_mark(CLI::App& app) {
       return j;
     };
     hooks.print_text = [](const nlohmann::json& r) {
-      const std::string how = (r.contains("visible_label") ? ", visible label" : "") + how_jpeg_was_written(r);
+      const std::string how = (r.contains("visible_label") ? ", visible label" : "") + how_it_was_written(r);
       std::printf("marked  %s -> %s  (ProduceID %s, payload %s%s)\n", r["input"].get<std::string>().c_str(),
                   r["output"].get<std::string>().c_str(), r["produce_id"].get<std::string>().c_str(),
                   r["payload"].get<std::string>().c_str(), how.c_str());

@@ -32,9 +32,10 @@ void print_report(const json& r) {
   if (!wm["payload"].is_null()) std::printf(", payload %s", wm["payload"].get<std::string>().c_str());
   const bool video = r.value("kind", "") == "video";
   if (video)
-    std::printf(", %d of %d frames decoded, p %.2g (%s %s)\n", wm["frames_decoded"].get<int>(),
+    std::printf(", %d of %d frames decoded, p %.2g (%s %s%s)\n", wm["frames_decoded"].get<int>(),
                 wm["frames_analysed"].get<int>(), wm["p_value"].get<double>(),
-                wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
+                wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str(),
+                how_video_was_decoded(wm).c_str());
   else
     std::printf(", z %.2f, p %.2g (%s %s)\n", wm["z"].get<double>(), wm["p_value"].get<double>(),
                 wm["public_key"].get<bool>() ? "public key" : "key", wm["key"].get<std::string>().c_str());
@@ -113,7 +114,7 @@ Runner setup_verify(CLI::App& app) {
     hooks.read = [&](const InputFile& input) {
       json r = io::is_video_path(input.path())
                    ? labels::verify_video_file(input.path(), detectors, o->sampling.sampling(),
-                                               io::VideoLimits{.max_pixels_per_frame = o->common.max_frame_pixels()})
+                                               o->common.video_input())
                    : labels::verify_file(input.path_string(), detectors, o->common.limits());
       const json& label = r["suggested_label"]["label"];
       std::string outcome = label.is_null() ? "no AI signal" : "Label " + label.get<std::string>();

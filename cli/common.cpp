@@ -1,7 +1,5 @@
 #include "common.hpp"
 
-#include "io/video/video_file.hpp"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,12 +62,21 @@ void CommonOptions::add_to(CLI::App& app) {
   app.add_option("--max-pixels", max_pixels, "Refuse images with more pixels than this (default 100000000)");
   app.add_option("--backend", backend, "cpu, cuda or auto (CUDA when a device is present)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  app.add_option("--hwdecode", hwdecode,
+                 "Decode videos on the GPU's decoder (NVDEC, through libav's CUDA hwaccel): off (default); auto: "
+                 "when a CUDA device and a decoder for the codec are there, else in software; cuda: an error otherwise")
+      ->check(CLI::IsMember({"off", "auto", "cuda"}))
+      ->group("Video");
 }
 
 io::Limits CommonOptions::limits() const {
   io::Limits l;
   l.max_pixels = max_pixels;
   return l;
+}
+
+io::VideoInputOptions CommonOptions::video_input() const {
+  return {.max_pixels_per_frame = static_cast<std::int64_t>(max_pixels), .decode = io::parse_hardware_decode(hwdecode)};
 }
 
 Backend CommonOptions::backend_choice() const {
@@ -135,9 +142,16 @@ void add_png_level_option(CLI::App& app, int& level) {
       ->check(CLI::Range(0, 9));
 }
 
-std::string how_jpeg_was_written(const nlohmann::json& record) {
+std::string how_it_was_written(const nlohmann::json& record) {
   if (record.contains("reencoded_because")) return ", re-encoded: " + record["reencoded_because"].get<std::string>();
-  return record.contains("jpeg") ? ", JPEG coefficients" : "";
+  if (record.contains("jpeg")) return ", JPEG coefficients";
+  return how_video_was_decoded(record);
+}
+
+std::string how_video_was_decoded(const nlohmann::json& record) {
+  if (record.value("decoder", "") == "cuda") return ", decoded on the GPU";
+  if (record.contains("decoder_note")) return ", decoded in software: " + record["decoder_note"].get<std::string>();
+  return "";
 }
 
 void print_error(const std::string& message) { std::cerr << "tidemark: " << message << "\n"; }

@@ -9,6 +9,7 @@
 
 #include "inputs.hpp"
 #include "io/image_file.hpp"
+#include "io/video/video_file.hpp"
 #include "tidemark/key.hpp"
 #include "tidemark/params.hpp"
 
@@ -30,9 +31,10 @@ struct CommonOptions {
   int threads = 0;
   std::uint64_t max_pixels = io::Limits{}.max_pixels;
   std::string backend = "auto";
+  std::string hwdecode = "off";
   void add_to(CLI::App& app);
   io::Limits limits() const;
-  std::int64_t max_frame_pixels() const { return static_cast<std::int64_t>(max_pixels); }  // videos: per frame
+  io::VideoInputOptions video_input() const;  // --max-pixels per frame, --hwdecode
   Backend backend_choice() const;
 };
 
@@ -63,9 +65,11 @@ struct OutputOptions {
 CLI::Option* add_quality_option(CLI::App& app, int& quality);
 // --png-level: a zlib level for PNG outputs; `level` keeps io::kPngRunLength when unset.
 void add_png_level_option(CLI::App& app, int& level);
-// How a marked image was written, for the result line: ", JPEG coefficients", ", re-encoded: WHY"
-// or nothing (from the record's "jpeg" and "reencoded_because").
-std::string how_jpeg_was_written(const nlohmann::json& record);
+// How a marked file was written, for the result line: ", JPEG coefficients", ", re-encoded: WHY"
+// (from the record's "jpeg" and "reencoded_because"), how a video was decoded, or nothing.
+std::string how_it_was_written(const nlohmann::json& record);
+// ", decoded on the GPU", ", decoded in software: WHY" (when the GPU was asked for) or nothing.
+std::string how_video_was_decoded(const nlohmann::json& record);
 
 // Exit codes (documented in --help and README).
 inline constexpr int kExitOk = 0;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "labels/verify_file.hpp"
+#include "labels/verify_video.hpp"
 #include "tidemark/error.hpp"
 
 namespace tidemark::cli {
@@ -91,7 +92,7 @@ io::VideoProgressFn terminal_progress(const std::string& label, bool enabled) {
 }
 
 nlohmann::json embed_video_json(const io::VideoEmbedResult& r) {
-  return {{"kind", "video"},
+  nlohmann::json j{{"kind", "video"},
           {"frames", r.frames},
           {"width", r.width},
           {"height", r.height},
@@ -107,6 +108,8 @@ nlohmann::json embed_video_json(const io::VideoEmbedResult& r) {
           {"decode_errors", r.decode_errors},
           {"mark_fps", r.mark_seconds > 0 ? r.frames / r.mark_seconds : 0.0},
           {"fps", r.total_seconds > 0 ? r.frames / r.total_seconds : 0.0}};
+  labels::add_decode_report(j, r.decoding);
+  return j;
 }
 
 }  // namespace tidemark::cli

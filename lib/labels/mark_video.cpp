@@ -10,7 +10,7 @@ namespace tidemark::labels {
 
 VideoMarkResult mark_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                 const MarkRequest& r, const Key& key, const VideoMarkOptions& options,
-                                const io::VideoProgressFn& progress, const io::VideoLimits& limits) {
+                                const io::VideoProgressFn& progress, const io::VideoInputOptions& input_options) {
   check_request(r, key);
   VideoMarkResult out;
   MarkResult& m = out.mark;
@@ -35,7 +35,7 @@ VideoMarkResult mark_video_file(const std::filesystem::path& input, const std::f
       return io::PlaneRect{box.x, box.y, box.width, box.height};
     };
   }
-  out.video = io::embed_video_file(input, output, key, m.payload, options.embed, encode, progress, limits);
+  out.video = io::embed_video_file(input, output, key, m.payload, options.embed, encode, progress, input_options);
   m.width = out.video.width;
   m.height = out.video.height;
   return out;

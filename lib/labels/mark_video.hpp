@@ -25,6 +25,6 @@ struct VideoMarkResult {
 
 VideoMarkResult mark_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                 const MarkRequest& request, const Key& key, const VideoMarkOptions& options,
-                                const io::VideoProgressFn& progress = {}, const io::VideoLimits& limits = {});
+                                const io::VideoProgressFn& progress = {}, const io::VideoInputOptions& input_options = {});
 
 }  // namespace tidemark::labels

@@ -37,7 +37,7 @@ json detect_video_json(const io::VideoDetectFileResult& r) {
                         {"frames_decoded", s.frames_decoded},
                         {"best_z", s.best_z},
                         {"p_value", s.p_value}});
-  return {{"kind", "video"},
+  json j{{"kind", "video"},
           {"detected", v.detected},
           {"verdict", v.detected ? (v.payload ? "detected" : "detected (no payload)") : "not-detected"},
           {"payload", v.payload ? json(v.payload->to_hex()) : json(nullptr)},
@@ -52,16 +52,23 @@ json detect_video_json(const io::VideoDetectFileResult& r) {
           {"fps", r.fps},
           {"codec", r.codec},
           {"decode_errors", r.decode_errors}};
+  add_decode_report(j, r.decoding);
+  return j;
+}
+
+void add_decode_report(json& record, const io::DecodeReport& decoding) {
+  record["decoder"] = decoding.decoder;
+  if (!decoding.note.empty()) record["decoder_note"] = decoding.note;
 }
 
 json verify_video_file(const std::filesystem::path& path, const std::vector<KeyedDetector>& detectors,
-                       const io::VideoSampling& sampling, const io::VideoLimits& limits) {
+                       const io::VideoSampling& sampling, const io::VideoInputOptions& input_options) {
   json report{{"path", path.string()}, {"kind", "video"}};
   Evidence e;
   // Watermark: the first key that finds one wins (each key is a pass over the clip).
   std::optional<io::VideoDetectFileResult> best;
   for (const auto& kd : detectors) {
-    io::VideoDetectFileResult r = io::detect_video_file(path, kd.key, {}, sampling, {}, limits, kd.detector.backend());
+    io::VideoDetectFileResult r = io::detect_video_file(path, kd.key, {}, sampling, {}, input_options, kd.detector.backend());
     const bool better = !best || (r.report.detected && !best->report.detected);
     if (better) {
       best = std::move(r);

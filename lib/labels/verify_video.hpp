@@ -12,9 +12,12 @@
 namespace tidemark::labels {
 
 nlohmann::json verify_video_file(const std::filesystem::path& path, const std::vector<KeyedDetector>& detectors,
-                                 const io::VideoSampling& sampling = {}, const io::VideoLimits& limits = {});
+                                 const io::VideoSampling& sampling = {}, const io::VideoInputOptions& input_options = {});
 
 // JSON of a video detection, shared by `detect` and `verify`.
 nlohmann::json detect_video_json(const io::VideoDetectFileResult& r);
+
+// "decoder": "cuda" or "software", and "decoder_note" (why not on the GPU) when there is one.
+void add_decode_report(nlohmann::json& record, const io::DecodeReport& decoding);
 
 }  // namespace tidemark::labels

@@ -122,6 +122,7 @@ nb::dict mark_file(const Embedder& embedder, const Key& key, const fs::path& src
 // A clip: visible label on its first seconds, the video watermark, the AIGC label in the container.
 nb::dict mark_video(const Key& key, const fs::path& src, const fs::path& dst, const labels::MarkRequest& request,
                     double strength, double visible_seconds, bool overwrite, std::uint64_t max_pixels,
+                    const std::string& hwdecode,
                     nb::object progress) {
   labels::VideoMarkOptions options;
   if (strength > 0) options.embed.embed.strength = strength;
@@ -132,7 +133,7 @@ nb::dict mark_video(const Key& key, const fs::path& src, const fs::path& dst, co
     nb::gil_scoped_release unlocked;
     labels::check_request(request, key);
     check_output_path(src, dst, overwrite);
-    r = labels::mark_video_file(src, dst, request, key, options, on_progress, frame_limits(max_pixels));
+    r = labels::mark_video_file(src, dst, request, key, options, on_progress, video_input(max_pixels, hwdecode));
   }
   nb::dict info = video_embed_dict(r.video);
   info["path"] = src.string();
@@ -149,7 +150,7 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
                            bool composite, bool sign, bool visible, const std::string& visible_text,
                            const std::string& visible_position, double visible_height, const std::string& font,
                            int quality, int png_level, bool overwrite, std::uint64_t max_pixels, double video_strength,
-                           double visible_seconds, nb::object progress) {
+                           double visible_seconds, const std::string& hwdecode, nb::object progress) {
   labels::MarkRequest request;
   request.producer = producer;
   request.produce_id = produce_id;
@@ -167,22 +168,25 @@ nb::dict mark_file_binding(const Embedder& embedder, const Key& key, const fs::p
   }
 #ifdef TIDEMARK_PY_HAS_VIDEO
   if (io::is_video_path(src))
-    return mark_video(key, src, dst, request, video_strength, visible_seconds, overwrite, max_pixels, progress);
+    return mark_video(key, src, dst, request, video_strength, visible_seconds, overwrite, max_pixels, hwdecode, progress);
 #else
-  (void)video_strength, (void)visible_seconds, (void)progress;
+  (void)video_strength, (void)visible_seconds, (void)hwdecode, (void)progress;
 #endif
   return mark_file(embedder, key, src, dst, request, quality, png_level, overwrite, max_pixels);
 }
 
 // The report as JSON text; the Python layer turns it into a dict.
-std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std::uint64_t max_pixels) {
+std::string verify_file(const fs::path& path, const std::vector<Key>& keys, std::uint64_t max_pixels,
+                        const std::string& hwdecode) {
   nb::gil_scoped_release unlocked;
   const auto detectors = labels::detectors_for(keys, DetectParams{}, Backend::Auto);
 #ifdef TIDEMARK_PY_HAS_VIDEO
   if (io::is_video_path(path)) {
     configure_libav_once();
-    return labels::verify_video_file(path, detectors, {}, frame_limits(max_pixels)).dump();
+    return labels::verify_video_file(path, detectors, {}, video_input(max_pixels, hwdecode)).dump();
   }
+#else
+  (void)hwdecode;
 #endif
   return labels::verify_file(path, detectors, limits_with(max_pixels)).dump();
 }
@@ -216,8 +220,8 @@ void bind_files(nb::module_& m) {
   m.def("mark_file", &mark_file_binding, "embedder"_a, "key"_a, "src"_a, "dst"_a, "producer"_a, "produce_id"_a,
         "label"_a, "composite"_a, "sign"_a, "visible"_a, "visible_text"_a, "visible_position"_a, "visible_height"_a,
         "font"_a, "quality"_a, "png_level"_a, "overwrite"_a, "max_pixels"_a, "video_strength"_a, "visible_seconds"_a,
-        "progress"_a.none());
-  m.def("verify_file", &verify_file, "path"_a, "keys"_a, "max_pixels"_a);
+        "hwdecode"_a, "progress"_a.none());
+  m.def("verify_file", &verify_file, "path"_a, "keys"_a, "max_pixels"_a, "hwdecode"_a);
 #else
   m.attr("has_labels") = false;
 #endif

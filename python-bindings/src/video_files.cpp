@@ -23,6 +23,14 @@ namespace fs = std::filesystem;
 
 namespace tidemark::python {
 #ifdef TIDEMARK_PY_HAS_VIDEO
+namespace {
+// "decoder": "cuda" or "software"; "decoder_note": why not on the GPU, when it was asked for.
+void add_decode_report(nb::dict& info, const io::DecodeReport& decoding) {
+  info["decoder"] = decoding.decoder;
+  if (!decoding.note.empty()) info["decoder_note"] = decoding.note;
+}
+}  // namespace
+
 nb::dict video_embed_dict(const io::VideoEmbedResult& r) {
   nb::dict info;
   info["kind"] = "video";
@@ -39,6 +47,7 @@ nb::dict video_embed_dict(const io::VideoEmbedResult& r) {
   info["streams_copied"] = r.streams_copied;
   info["streams_dropped"] = r.streams_dropped;
   info["decode_errors"] = r.decode_errors;
+  add_decode_report(info, r.decoding);
   info["mark_fps"] = r.mark_seconds > 0 ? r.frames / r.mark_seconds : 0.0;
   info["fps"] = r.total_seconds > 0 ? r.frames / r.total_seconds : 0.0;
   return info;
@@ -49,10 +58,11 @@ void configure_libav_once() {
   std::call_once(once, [] { io::configure_libav_logging(); });
 }
 
-io::VideoLimits frame_limits(std::uint64_t max_pixels) {
-  io::VideoLimits limits;
-  if (max_pixels) limits.max_pixels_per_frame = static_cast<std::int64_t>(max_pixels);
-  return limits;
+io::VideoInputOptions video_input(std::uint64_t max_pixels, const std::string& hwdecode) {
+  io::VideoInputOptions options;
+  if (max_pixels) options.max_pixels_per_frame = static_cast<std::int64_t>(max_pixels);
+  options.decode = io::parse_hardware_decode(hwdecode);
+  return options;
 }
 
 io::VideoProgressFn video_progress(nb::object progress) {
@@ -74,7 +84,7 @@ namespace {
 nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, std::uint64_t payload, double strength,
                      double mask_floor, double cell_scale, bool follow_motion, const std::string& backend,
                      const std::string& codec, int crf, std::int64_t bitrate, const std::string& preset, bool overwrite,
-                     std::uint64_t max_pixels, int threads, nb::object progress) {
+                     std::uint64_t max_pixels, const std::string& hwdecode, int threads, nb::object progress) {
   VideoEmbedParams params;
   params.embed.threads = threads;
   params.embed.strength = strength;
@@ -92,7 +102,7 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
   {
     nb::gil_scoped_release unlocked;
     check_output_path(src, dst, overwrite);
-    r = io::embed_video_file(src, dst, key, Payload{payload}, params, encode, on_progress, frame_limits(max_pixels));
+    r = io::embed_video_file(src, dst, key, Payload{payload}, params, encode, on_progress, video_input(max_pixels, hwdecode));
   }
   nb::dict info = video_embed_dict(r);
   info["path"] = src.string();
@@ -102,7 +112,7 @@ nb::dict embed_video(const Key& key, const fs::path& src, const fs::path& dst, s
 }
 
 nb::dict detect_video(const Key& key, const fs::path& path, int every, double per_second, std::int64_t max_frames,
-                      double start, std::uint64_t max_pixels, const std::string& backend, int threads,
+                      double start, std::uint64_t max_pixels, const std::string& hwdecode, const std::string& backend, int threads,
                       nb::object progress) {
   io::VideoSampling sampling;
   sampling.every = every;
@@ -115,7 +125,7 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
     nb::gil_scoped_release unlocked;
     DetectParams params;
     params.threads = threads;
-    r = io::detect_video_file(path, key, params, sampling, on_progress, frame_limits(max_pixels), backend_from(backend));
+    r = io::detect_video_file(path, key, params, sampling, on_progress, video_input(max_pixels, hwdecode), backend_from(backend));
   }
   nb::dict info = video_report_dict(r.report);
   info["path"] = path.string();
@@ -125,6 +135,7 @@ nb::dict detect_video(const Key& key, const fs::path& path, int every, double pe
   info["fps"] = r.fps;
   info["codec"] = r.codec;
   info["decode_errors"] = r.decode_errors;
+  add_decode_report(info, r.decoding);
   return info;
 }
 #endif
@@ -138,9 +149,9 @@ void bind_video_files(nb::module_& m) {
   m.def("parse_bitrate", &io::parse_bitrate, "text"_a);
   m.def("embed_video", &embed_video, "key"_a, "src"_a, "dst"_a, "payload"_a, "strength"_a, "mask_floor"_a,
         "cell_scale"_a, "follow_motion"_a, "backend"_a, "codec"_a, "crf"_a, "bitrate"_a, "preset"_a, "overwrite"_a,
-        "max_pixels"_a, "threads"_a, "progress"_a.none());
+        "max_pixels"_a, "hwdecode"_a, "threads"_a, "progress"_a.none());
   m.def("detect_video", &detect_video, "key"_a, "path"_a, "every"_a, "per_second"_a, "max_frames"_a, "start"_a,
-        "max_pixels"_a, "backend"_a, "threads"_a, "progress"_a.none());
+        "max_pixels"_a, "hwdecode"_a, "backend"_a, "threads"_a, "progress"_a.none());
 #else
   m.attr("has_video") = false;
 #endif

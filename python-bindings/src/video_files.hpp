@@ -22,8 +22,9 @@ void configure_libav_once();
 // Reports progress(frames, frames_expected, seconds, duration) when `progress` is not None, and
 // lets Ctrl-C stop the job; called without the GIL. Calls configure_libav_once().
 io::VideoProgressFn video_progress(nanobind::object progress);
-// The frame size limit: max_pixels per frame, or the library's default for 0.
-io::VideoLimits frame_limits(std::uint64_t max_pixels);
+// How clips are read: max_pixels per frame (the library's default for 0) and hardware decoding
+// ("off", "auto" or "cuda").
+io::VideoInputOptions video_input(std::uint64_t max_pixels, const std::string& hwdecode);
 #endif
 
 }  // namespace tidemark::python

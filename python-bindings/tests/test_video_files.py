@@ -117,3 +117,21 @@ def test_thread_count_changes_speed_not_results(clip, tmp_path):
     tidemark.embed_video(clip, every, payload=7, preset="ultrafast")
     assert one.read_bytes() == every.read_bytes()
     assert tidemark.detect_video(one, max_frames=6, threads=1) == tidemark.detect_video(one, max_frames=6)
+
+
+def test_hardware_decoding_says_where_frames_were_decoded(corpus, clip, tmp_path):
+    assert tidemark.detect_video(clip, max_frames=2)["decoder"] == "software"
+    auto = tidemark.detect_video(clip, max_frames=2, hwdecode="auto")
+    assert auto["frames_analysed"] == 2
+    if auto["decoder"] == "software":  # no CUDA device here: the reason, and "cuda" refuses
+        assert auto["decoder_note"].startswith("no CUDA device: ")
+        with pytest.raises(ValueError, match="ukui_zoom_720p25.mp4: cannot decode on the GPU: no CUDA device"):
+            tidemark.embed_video(clip, tmp_path / "gpu.mp4", hwdecode="cuda")
+        assert tidemark.verify_file(clip, hwdecode="auto")["watermark"]["decoder_note"] == auto["decoder_note"]
+    else:
+        assert auto["decoder"] == "cuda" and "decoder_note" not in auto
+    with pytest.raises(ValueError, match="no CUDA decoder for cinepak"):
+        tidemark.embed_video(corpus / "video" / "opencv_tree_cinepak_320x240.avi", tmp_path / "c.mp4", hwdecode="cuda")
+    with pytest.raises(ValueError, match="use off, auto or cuda"):
+        tidemark.detect_video(clip, hwdecode="nvdec")
+    assert os.listdir(tmp_path) == []

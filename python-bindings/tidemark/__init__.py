@@ -325,7 +325,7 @@ def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key:
                 cell_scale: float = _VIDEO_DEFAULT_CELL_SCALE, follow_motion: bool = True, backend: str = "auto",
                 codec: str = "libx264", crf: Optional[int] = None, bitrate: Union[int, str, None] = None,
                 preset: Optional[str] = None, overwrite: bool = False, max_pixels: Optional[int] = None,
-                threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
+                hwdecode: str = "off", threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
     """Mark every frame of a clip with the video profile and re-encode it into `dst`, as `tidemark
     embed` does: any input FFmpeg reads; audio, subtitles, timestamps, colour and rotation kept;
     written atomically (nothing under `dst` on failure), never over `src`, over an existing `dst`
@@ -334,27 +334,30 @@ def embed_video(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], key:
     (bits per second or "8M"); preset: the encoder's (None: its default). strength=None: 0.55 up to
     720p, less on larger frames (docs/VIDEO.md). progress(frames, frames_expected, seconds,
     duration) is called as frames are written; Ctrl-C stops the job. max_pixels: per frame (None:
-    64 MP). threads: CPU threads for marking, 0 for all cores (the encoder has its own). Returns a
-    dict: frames, size, codecs, psnr_db, fps, ..."""
+    64 MP). hwdecode: "off", "auto" (the GPU's decoder, NVDEC, when libav has one for the codec
+    and a CUDA device opens; software otherwise) or "cuda" (an error otherwise); the dict's
+    "decoder" says which ran and "decoder_note" why not the GPU. threads: CPU threads for marking,
+    0 for all cores (the encoder has its own). Returns a dict: frames, size, codecs, psnr_db, fps, ..."""
     _require_video()
     return _ext.embed_video(_key(key), os.fspath(src), os.fspath(dst), _payload(payload),
                             _VIDEO_DEFAULT_STRENGTH if strength is None else strength, mask_floor, cell_scale,
                             follow_motion, backend, codec, -1 if crf is None else crf, _bitrate(bitrate), preset or "",
-                            overwrite, max_pixels or 0, threads, progress)
+                            overwrite, max_pixels or 0, hwdecode, threads, progress)
 
 
 def detect_video(path: Union[str, os.PathLike], key: KeyLike = None, *, every: int = 0, per_second: float = 2.0,
                  max_frames: int = 0, start: float = 0.0, max_pixels: Optional[int] = None, backend: str = "auto",
-                 threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
+                 hwdecode: str = "off", threads: int = 0, progress: Optional[ProgressFn] = None) -> dict:
     """Look for the video mark in a clip, as `tidemark detect` does: about `per_second` frames per
     second of footage are analysed (every=N: every N-th frame instead; max_frames: a budget; start:
     seconds to skip), frames are combined, and the dict has the payload (int and payload_hex), its
     p_value, frame counts and the segments (start and end time of each stretch with one payload).
     backend: where the reduced frames are analysed ("auto": CUDA when a device is present).
-    threads: CPU threads for the analysis, 0 for all cores."""
+    hwdecode: where frames are decoded, as in embed_video. threads: CPU threads for the analysis,
+    0 for all cores."""
     _require_video()
     return _ext.detect_video(_key(key), os.fspath(path), every, per_second, max_frames, start, max_pixels or 0,
-                             backend, threads, progress)
+                             hwdecode, backend, threads, progress)
 
 
 def _require_labels() -> None:
@@ -368,7 +371,7 @@ def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], produc
               visible: bool = False, visible_text: Optional[str] = None, visible_position: str = "bottom-right",
               visible_height: float = 0.06, font: Optional[str] = None, strength: Optional[float] = None,
               quality: Optional[int] = None, png_level: Optional[int] = None, overwrite: bool = False,
-              max_pixels: Optional[int] = None, visible_seconds: float = 2.0,
+              max_pixels: Optional[int] = None, visible_seconds: float = 2.0, hwdecode: str = "off",
               progress: Optional[ProgressFn] = None) -> dict:
     """The one-pass job of `tidemark mark` on one file: optional visible label, watermark whose
     payload is derived from the ProduceID, GB 45438 AIGC label and IPTC DigitalSourceType in XMP
@@ -376,24 +379,26 @@ def mark_file(src: Union[str, os.PathLike], dst: Union[str, os.PathLike], produc
     fresh one (tm-<16 hex digits>) is made: record it. quality and png_level as in Embedder.embed_file.
     Videos (builds with has_video): the video watermark on every frame, the AIGC label in the
     container, the visible label on the first `visible_seconds` (0: the whole clip), re-encoded
-    with libx264 at CRF 18; progress as in embed_video. strength=None: the image or video default."""
+    with libx264 at CRF 18; progress and hwdecode as in embed_video. strength=None: the image or
+    video default."""
     _require_labels()
     embedder = _embedder(_key(key), _DEFAULT_STRENGTH if strength is None else strength, "auto")
     return _ext.mark_file(embedder._core, embedder.key, os.fspath(src), os.fspath(dst), producer, produce_id or "",
                           label, composite, sign, visible, visible_text or "", visible_position, visible_height,
                           font or "", _quality(quality), _png_level(png_level), overwrite, max_pixels or 0,
-                          0.0 if strength is None else strength, visible_seconds, progress)
+                          0.0 if strength is None else strength, visible_seconds, hwdecode, progress)
 
 
 def verify_file(path: Union[str, os.PathLike], keys: Optional[Sequence[KeyLike]] = None, *,
-                max_pixels: Optional[int] = None) -> dict:
+                max_pixels: Optional[int] = None, hwdecode: str = "off") -> dict:
     """The report of `tidemark verify --json` for one file, as a dict: watermark (each key, then
     the public key), AIGC labels checked against GB 45438, IPTC source type, C2PA presence,
     agreement, and the GB 45438 Label value to record. Videos (builds with has_video): the
-    watermark over sampled frames with its segments, the label in the container; "kind": "video"."""
+    watermark over sampled frames with its segments, the label in the container; "kind": "video";
+    hwdecode as in embed_video."""
     _require_labels()
     resolved = [_key(k) for k in (keys or [])]
-    return json.loads(_ext.verify_file(os.fspath(path), resolved, max_pixels or 0))
+    return json.loads(_ext.verify_file(os.fspath(path), resolved, max_pixels or 0, hwdecode))
 
 
 def detect_foreign_marks(image: Any, *, bgr: bool = False) -> dict:

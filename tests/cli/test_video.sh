@@ -158,6 +158,26 @@ if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q h264_nvenc; then
   fi
 fi
 
+# Decoding on the GPU (--hwdecode): auto falls back to software and says why; cuda refuses a
+# codec libav has no CUDA decoder for, and (without a device) any clip, naming file and cause.
+cuda_decoding=$("$TIDEMARK" info --json | python3 -c "import json,sys; print(json.load(sys.stdin)['video']['cuda_decoding'])")
+"$TIDEMARK" detect "$work/m.mp4" --hwdecode auto --every 25 --json > "$work/hw.json"
+check "--hwdecode auto: payload, the decoder reported" python3 -c "
+import json; d = json.load(open('$work/hw.json'))
+assert d['payload'] == '$P', d
+assert d['decoder'] == ('cuda' if '$cuda_decoding' == 'True' else 'software'), d
+assert ('decoder_note' in d) == ('$cuda_decoding' != 'True'), d"
+"$TIDEMARK" embed "$vid/opencv_tree_cinepak_320x240.avi" -o "$work/hw.mp4" --hwdecode cuda > /dev/null 2> "$work/err9.txt"; rc=$?
+check "--hwdecode cuda, Cinepak: exit 1, file and cause said, no output" bash -c \
+  "test $rc -eq 1 && grep -q 'cinepak_320x240.avi: libav has no CUDA decoder for cinepak' '$work/err9.txt' && test ! -e '$work/hw.mp4'"
+if [ "$cuda_decoding" != True ]; then
+  "$TIDEMARK" detect "$work/m.mp4" --hwdecode cuda > /dev/null 2> "$work/err10.txt"; rc=$?
+  check "--hwdecode cuda without a device: exit 1, said" bash -c "test $rc -eq 1 && grep -q 'm.mp4: cannot decode on the GPU: no CUDA device' '$work/err10.txt'"
+  check "info: GPU decoding unavailable, with the reason" bash -c "'$TIDEMARK' info | grep -q 'decoding on the GPU (--hwdecode) unavailable: no CUDA device'"
+fi
+"$TIDEMARK" detect "$work/m.mp4" --hwdecode nvdec > /dev/null 2>&1; rc=$?
+check "--hwdecode nvdec: a usage error" test $rc -eq 2
+
 "$TIDEMARK" detect "$vid/ukui_zoom_720p25.mp4" --max-pixels 100000 > /dev/null 2> "$work/err6.txt"; rc=$?
 check "frame size over --max-pixels: refused" bash -c "test $rc -eq 1 && grep -q 'exceed the limit' '$work/err6.txt'"
 

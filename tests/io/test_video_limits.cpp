@@ -31,7 +31,7 @@ TEST(VideoLimits, FrameCountIsBoundedAndNothingIsLeftBehind) {
   io::configure_libav_logging();  // quiet, as the command line is
   const fs::path out = fs::temp_directory_path() / "tidemark_limit_test.mp4";
   fs::remove(out);
-  io::VideoLimits limits;
+  io::VideoInputOptions limits;
   limits.max_frames = 5;
   try {
     io::embed_video_file(kClip, out, Key::public_default(), Payload{1}, {}, {}, {}, limits);
@@ -48,7 +48,7 @@ TEST(VideoLimits, FrameCountIsBoundedAndNothingIsLeftBehind) {
 }
 
 TEST(VideoLimits, FrameSizeIsBounded) {
-  io::VideoLimits limits;
+  io::VideoInputOptions limits;
   limits.max_pixels_per_frame = 320 * 240 - 1;
   const fs::path out = fs::temp_directory_path() / "tidemark_size_test.mp4";
   EXPECT_EQ(status_of([&] { io::embed_video_file(kClip, out, Key::public_default(), Payload{1}, {}, {}, {}, limits); }),

@@ -7,6 +7,7 @@
 #include <string>
 
 extern "C" {
+#include <libavutil/hwcontext.h>
 #include <libavutil/log.h>
 }
 
@@ -70,6 +71,7 @@ VideoSupport video_support() {
     if (codec->capabilities & AV_CODEC_CAP_HARDWARE)
       if (auto problem = hardware_encoder_problem(codec)) s.unusable.emplace_back(name, std::move(*problem));
   }
+  av::open_cuda_device(s.cuda_decoding_problem);
   return s;
 }
 
@@ -100,6 +102,16 @@ std::string LoggedError::explain(int averr) const {
   std::string text = error_text(averr);
   if (!last_logged_error.empty()) text += " (" + last_logged_error + ")";
   return text;
+}
+
+BufferPtr open_cuda_device(std::string& why) {
+  AVBufferRef* device = nullptr;
+  const LoggedError logged;
+  if (const int rc = av_hwdevice_ctx_create(&device, AV_HWDEVICE_TYPE_CUDA, nullptr, nullptr, 0); rc < 0) {
+    why = "no CUDA device: " + logged.explain(rc);
+    return nullptr;
+  }
+  return BufferPtr(device);
 }
 
 int check(int averr, const std::string& name, const char* what, Status status) {

@@ -35,6 +35,9 @@ struct PacketFreer {
 struct SwsFreer {
   void operator()(SwsContext* s) const { sws_freeContext(s); }
 };
+struct BufferUnref {
+  void operator()(AVBufferRef* b) const { av_buffer_unref(&b); }
+};
 
 using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
 using OutputPtr = std::unique_ptr<AVFormatContext, OutputCloser>;
@@ -42,6 +45,7 @@ using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsFreer>;
+using BufferPtr = std::unique_ptr<AVBufferRef, BufferUnref>;
 
 FramePtr make_frame();
 PacketPtr make_packet();
@@ -57,6 +61,10 @@ class LoggedError {
   // error_text(averr), followed by the logged message in parentheses when there is one.
   std::string explain(int averr) const;
 };
+// A CUDA device context for hardware decoding; null, with libav's reason in `why`, when none opens
+// (no NVIDIA driver, no device, or a libav built without CUDA).
+BufferPtr open_cuda_device(std::string& why);
+
 // Throws Error(status, "<name>: <what>: <libav's message>") when averr < 0.
 int check(int averr, const std::string& name, const char* what, Status status = Status::DecodeError);
 

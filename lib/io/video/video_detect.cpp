@@ -32,10 +32,10 @@ struct GrayConverter {
 
 VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key, const DetectParams& params,
                                         const VideoSampling& sampling, const VideoProgressFn& progress,
-                                        const VideoLimits& limits, Backend backend) {
+                                        const VideoInputOptions& input_options, Backend backend) {
   if (sampling.every < 0 || sampling.per_second <= 0 || sampling.max_frames < 0)
     throw Error(Status::InvalidArgument, "video sampling: every >= 0, per_second > 0 and max_frames >= 0");
-  VideoInput in(input, limits, true);
+  VideoInput in(input, input_options, true);
   VideoDetectFileResult out;
   out.fps = in.fps();
   out.duration = in.duration();
@@ -63,6 +63,7 @@ VideoDetectFileResult detect_video_file(const std::filesystem::path& input, cons
   }
   out.report = detector.finish();
   out.decode_errors = in.decode_errors();
+  out.decoding = in.decoding();
   return out;
 }
 

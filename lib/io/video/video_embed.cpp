@@ -167,7 +167,7 @@ struct Pipeline {
 VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                   const Key& key, const Payload& payload, const VideoEmbedParams& params,
                                   const VideoEncodeOptions& encode, const VideoProgressFn& progress,
-                                  const VideoLimits& limits) {
+                                  const VideoInputOptions& input_options) {
   std::error_code ec;
   if (std::filesystem::exists(output, ec) && std::filesystem::equivalent(input, output, ec))
     throw Error(Status::InvalidArgument, output.string() + ": refusing to overwrite the input");
@@ -181,7 +181,7 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
     throw Error(Status::InvalidArgument, output.string() + ": the " + ofmt->name + " container cannot hold " + codec->name);
 
   const auto started = std::chrono::steady_clock::now();
-  VideoInput in(input, limits, false);
+  VideoInput in(input, input_options, false);
   Pipeline pl(in, output.string());
 
   // Read up to the first frame: the encoder is set up from what the decoder actually delivers.
@@ -192,7 +192,8 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
     if (frame) break;
   }
   const AVFrame& first = *head.back().frame;
-  pl.pix_fmt = choose_pixel_format(codec, AVPixelFormat(first.format));
+  const AVPixelFormat source = in.stream_pixel_format(first);
+  pl.pix_fmt = choose_pixel_format(codec, source);
   if (pl.pix_fmt == AV_PIX_FMT_NONE)
     throw Error(Status::Unsupported, std::string("encoder ") + codec->name + " offers no pixel format with a luma plane");
   pl.bit_depth = *luma_bit_depth(pl.pix_fmt);
@@ -211,8 +212,8 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   e->sample_aspect_ratio = first.sample_aspect_ratio.num ? first.sample_aspect_ratio : in_st->sample_aspect_ratio;
   e->time_base = in_st->time_base;
   e->framerate = av_guess_frame_rate(in.format(), in_st, nullptr);
-  const bool converted = pl.pix_fmt != first.format;
-  const AVPixFmtDescriptor* src_desc = av_pix_fmt_desc_get(AVPixelFormat(first.format));
+  const bool converted = pl.pix_fmt != source;
+  const AVPixFmtDescriptor* src_desc = av_pix_fmt_desc_get(source);
   const bool from_rgb = src_desc && (src_desc->flags & AV_PIX_FMT_FLAG_RGB);
   e->color_range = from_rgb ? AVCOL_RANGE_MPEG : first.color_range;
   e->colorspace = from_rgb ? AVCOL_SPC_SMPTE170M : first.colorspace;
@@ -389,6 +390,7 @@ VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std:
   result.duration = in.duration();
   result.mean_psnr = result.frames ? psnr_sum / result.frames : 0;
   result.decode_errors = in.decode_errors();
+  result.decoding = in.decoding();
   result.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

@@ -24,6 +24,9 @@ struct VideoSupport {
   // Hardware encoders among them that cannot open on this machine, with libav's reason (no driver,
   // no such engine on the GPU): listed by libav, unusable here.
   std::vector<std::pair<std::string, std::string>> unusable;
+  // Why frames cannot be decoded on the GPU here (HardwareDecode::Cuda); empty when a CUDA device
+  // opens for libav's decoders.
+  std::string cuda_decoding_problem;
 };
 VideoSupport video_support();
 
@@ -67,9 +70,25 @@ struct VideoProgress {
 };
 using VideoProgressFn = std::function<void(const VideoProgress&)>;
 
-struct VideoLimits {
+// Where the video stream is decoded. Cuda: on the GPU's hardware decoder (NVDEC) through libav's
+// CUDA hwaccel, each frame then copied to host memory (as NV12 or P010) for marking or analysis.
+// Auto: Cuda when this libav has a CUDA decoder for the codec and a CUDA device can be opened,
+// software otherwise (the result says which, and why). Cuda alone: an error in those cases.
+enum class HardwareDecode { Off, Auto, Cuda };
+
+// Parses "off", "auto" or "cuda"; throws InvalidArgument otherwise.
+HardwareDecode parse_hardware_decode(const std::string& text);
+
+struct VideoInputOptions {
   std::int64_t max_pixels_per_frame = 64'000'000;  // 8K x 8K
   std::int64_t max_frames = 10'000'000;
+  HardwareDecode decode = HardwareDecode::Off;
+};
+
+// How a clip's frames were decoded: "cuda" (NVDEC) or "software", and with Auto why not on the GPU.
+struct DecodeReport {
+  std::string decoder = "software";
+  std::string note;  // empty, or why the GPU's decoder was not used
 };
 
 struct VideoEmbedResult {
@@ -83,6 +102,7 @@ struct VideoEmbedResult {
   int streams_copied = 0;       // audio, subtitle and data streams carried over
   int streams_dropped = 0;      // streams the output container cannot hold
   int decode_errors = 0;        // damaged packets skipped by the decoder
+  DecodeReport decoding;
   double mark_seconds = 0;      // time spent marking (motion + mask + tile), for throughput reports
   double total_seconds = 0;     // wall time of the whole decode -> mark -> encode pipeline
 };
@@ -92,7 +112,7 @@ struct VideoEmbedResult {
 VideoEmbedResult embed_video_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                   const Key& key, const Payload& payload, const VideoEmbedParams& params = {},
                                   const VideoEncodeOptions& encode = {}, const VideoProgressFn& progress = {},
-                                  const VideoLimits& limits = {});
+                                  const VideoInputOptions& input_options = {});
 
 struct VideoSampling {
   int every = 0;            // analyse every k-th frame; 0 = about `per_second` frames per second
@@ -107,12 +127,13 @@ struct VideoDetectFileResult {
   double duration = 0, fps = 0;
   std::string codec;
   int decode_errors = 0;
+  DecodeReport decoding;
 };
 
-// Frames are analysed on `backend` (VideoDetector); decoding stays on the host.
+// Frames are analysed on `backend` (VideoDetector); decoded where `input_options.decode` says.
 VideoDetectFileResult detect_video_file(const std::filesystem::path& input, const Key& key,
                                         const DetectParams& params = {}, const VideoSampling& sampling = {},
-                                        const VideoProgressFn& progress = {}, const VideoLimits& limits = {},
+                                        const VideoProgressFn& progress = {}, const VideoInputOptions& input_options = {},
                                         Backend backend = Backend::Auto);
 
 }  // namespace tidemark::io

@@ -7,9 +7,37 @@ extern "C" {
 }
 
 namespace tidemark::io {
+namespace {
 
-VideoInput::VideoInput(const std::filesystem::path& path, const VideoLimits& limits, bool video_only)
-    : name_(path.string()), limits_(limits), video_only_(video_only), pkt_(av::make_packet()) {
+bool has_cuda_hwaccel(const AVCodec* codec) {
+  for (int i = 0;; ++i) {
+    const AVCodecHWConfig* config = avcodec_get_hw_config(codec, i);
+    if (!config) return false;
+    if ((config->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) && config->device_type == AV_HWDEVICE_TYPE_CUDA)
+      return true;
+  }
+}
+
+// Frames on the GPU when the decoder offers them there (the stream's profile is one NVDEC takes);
+// libav's software choice otherwise. If the hardware decoder then fails to start, libav asks
+// again without the CUDA format and the clip decodes in software.
+AVPixelFormat prefer_cuda_frames(AVCodecContext* ctx, const AVPixelFormat* formats) {
+  for (const AVPixelFormat* f = formats; *f != AV_PIX_FMT_NONE; ++f)
+    if (*f == AV_PIX_FMT_CUDA) return *f;
+  return avcodec_default_get_format(ctx, formats);
+}
+
+}  // namespace
+
+HardwareDecode parse_hardware_decode(const std::string& text) {
+  if (text == "off") return HardwareDecode::Off;
+  if (text == "auto") return HardwareDecode::Auto;
+  if (text == "cuda") return HardwareDecode::Cuda;
+  throw Error(Status::InvalidArgument, "hardware decoding '" + text + "': use off, auto or cuda");
+}
+
+VideoInput::VideoInput(const std::filesystem::path& path, const VideoInputOptions& options, bool video_only)
+    : name_(path.string()), options_(options), video_only_(video_only), pkt_(av::make_packet()) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error(Status::IoError, name_ + ": no such file");
   if (std::filesystem::is_directory(path, ec)) throw Error(Status::IoError, name_ + ": is a directory");
@@ -29,18 +57,59 @@ VideoInput::VideoInput(const std::filesystem::path& path, const VideoLimits& lim
                                          (par ? std::string(" (") + avcodec_get_name(par->codec_id) + ")" : ""));
   }
   AVStream* st = fmt_->streams[video_index_];
-  if (std::int64_t(st->codecpar->width) * st->codecpar->height > limits_.max_pixels_per_frame)
+  if (std::int64_t(st->codecpar->width) * st->codecpar->height > options_.max_pixels_per_frame)
     throw Error(Status::LimitExceeded, name_ + ": frames of " + std::to_string(st->codecpar->width) + "x" +
                                            std::to_string(st->codecpar->height) + " exceed the limit of " +
-                                           std::to_string(limits_.max_pixels_per_frame) + " pixels");
+                                           std::to_string(options_.max_pixels_per_frame) + " pixels");
   dec_.reset(avcodec_alloc_context3(codec));
   if (!dec_) throw Error(Status::Internal, name_ + ": out of memory");
   av::check(avcodec_parameters_to_context(dec_.get(), st->codecpar), name_, "bad codec parameters");
   dec_->thread_count = 0;
   dec_->pkt_timebase = st->time_base;
+  if (options_.decode != HardwareDecode::Off) use_cuda_decoder(codec, options_.decode);
   av::check(avcodec_open2(dec_.get(), codec, nullptr), name_, "cannot open the video decoder", Status::Unsupported);
   for (unsigned i = 0; i < fmt_->nb_streams; ++i)
     if (video_only_ && int(i) != video_index_) fmt_->streams[i]->discard = AVDISCARD_ALL;
+}
+
+void VideoInput::use_cuda_decoder(const AVCodec* codec, HardwareDecode mode) {
+  const bool required = mode == HardwareDecode::Cuda;
+  if (!has_cuda_hwaccel(codec)) {
+    decoding_.note = std::string("libav has no CUDA decoder for ") + codec->name;
+    if (required) throw Error(Status::Unsupported, name_ + ": " + decoding_.note + "; hardware decoding 'auto' decodes it in software");
+    return;
+  }
+  av::BufferPtr device = av::open_cuda_device(decoding_.note);
+  if (!device) {
+    if (required) throw Error(Status::Unsupported, name_ + ": cannot decode on the GPU: " + decoding_.note);
+    return;
+  }
+  dec_->hw_device_ctx = device.release();  // the decoder context owns it from here
+  dec_->get_format = prefer_cuda_frames;
+}
+
+// The device opened but libav decoded the first frame in software: NVDEC lacks the stream's
+// profile, size or chroma format, or its decoder failed to start.
+void VideoInput::declined_by_gpu() {
+  const char* format = av_get_pix_fmt_name(dec_->sw_pix_fmt);
+  decoding_.note = "the GPU's decoder did not take this stream (" + std::string(format ? format : "unknown format") +
+                   ", " + std::to_string(dec_->width) + "x" + std::to_string(dec_->height) + ")";
+  if (options_.decode == HardwareDecode::Cuda) throw Error(Status::Unsupported, name_ + ": " + decoding_.note);
+}
+
+// A frame in GPU memory, copied into host memory (the hardware frames' software format).
+av::FramePtr VideoInput::to_host(av::FramePtr frame) {
+  auto host = av::make_frame();
+  av::check(av_hwframe_transfer_data(host.get(), frame.get(), 0), name_, "cannot copy a decoded frame from the GPU",
+            Status::Internal);
+  av::check(av_frame_copy_props(host.get(), frame.get()), name_, "frame properties", Status::Internal);
+  decoding_.decoder = "cuda";
+  return host;
+}
+
+AVPixelFormat VideoInput::stream_pixel_format(const AVFrame& first) const {
+  if (decoding_.decoder == "cuda" && dec_->sw_pix_fmt != AV_PIX_FMT_NONE) return dec_->sw_pix_fmt;
+  return AVPixelFormat(first.format);
 }
 
 double VideoInput::duration() const {
@@ -66,11 +135,11 @@ double VideoInput::seconds(const AVFrame& frame) const {
 }
 
 void VideoInput::check_frame(const AVFrame& f) {
-  if (std::int64_t(f.width) * f.height > limits_.max_pixels_per_frame)
+  if (std::int64_t(f.width) * f.height > options_.max_pixels_per_frame)
     throw Error(Status::LimitExceeded, name_ + ": a frame of " + std::to_string(f.width) + "x" + std::to_string(f.height) +
                                            " exceeds the pixel limit");
-  if (++frames_ > limits_.max_frames)
-    throw Error(Status::LimitExceeded, name_ + ": more than " + std::to_string(limits_.max_frames) + " frames");
+  if (++frames_ > options_.max_frames)
+    throw Error(Status::LimitExceeded, name_ + ": more than " + std::to_string(options_.max_frames) + " frames");
   if (start_pts_ == AV_NOPTS_VALUE) start_pts_ = f.best_effort_timestamp;
 }
 
@@ -80,6 +149,8 @@ bool VideoInput::next(Item& item) {
     auto frame = av::make_frame();
     const int rc = avcodec_receive_frame(dec_.get(), frame.get());
     if (rc == 0) {
+      if (frame->format == AV_PIX_FMT_CUDA) frame = to_host(std::move(frame));
+      else if (frames_ == 0 && dec_->hw_device_ctx) declined_by_gpu();
       check_frame(*frame);
       item.frame = std::move(frame);
       return true;

@@ -13,7 +13,7 @@ namespace tidemark::io {
 class VideoInput {
  public:
   // Throws Error naming the file: missing, not a media file, no video stream, no decoder.
-  VideoInput(const std::filesystem::path& path, const VideoLimits& limits, bool video_only);
+  VideoInput(const std::filesystem::path& path, const VideoInputOptions& options, bool video_only);
 
   struct Item {
     av::FramePtr frame;    // a decoded video frame, or
@@ -32,13 +32,21 @@ class VideoInput {
   std::int64_t expected_frames() const;
   std::int64_t frames() const { return frames_; }
   int decode_errors() const { return decode_errors_; }
+  const DecodeReport& decoding() const { return decoding_; }
+  // The stream's own pixel format: what a software decoder delivers (hardware-decoded frames come
+  // as NV12 or P010, which hold the same samples).
+  AVPixelFormat stream_pixel_format(const AVFrame& first) const;
   // Seconds of a frame's timestamp from the start of the clip.
   double seconds(const AVFrame& frame) const;
 
  private:
   void check_frame(const AVFrame& f);
+  void use_cuda_decoder(const AVCodec* codec, HardwareDecode mode);
+  void declined_by_gpu();
+  av::FramePtr to_host(av::FramePtr frame);
   std::string name_;
-  VideoLimits limits_;
+  VideoInputOptions options_;
+  DecodeReport decoding_;
   bool video_only_;
   av::InputPtr fmt_;
   av::CodecPtr dec_;
