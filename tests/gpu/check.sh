@@ -60,6 +60,27 @@ fi
     echo "no ffmpeg on this machine"
   fi
   nvidia-smi -q -d ENCODER_STATS 2> /dev/null | grep -iE "session|fps" | head -3
+  # NVDEC against the software decoder on 300 1080p H.264 frames (what --hwdecode can gain).
+  if command -v ffmpeg > /dev/null &&
+     timeout 60 ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 10 -c:v libx264 -preset ultrafast \
+        -pix_fmt yuv420p "$out/clip1080.mp4" 2> /dev/null; then
+    for how in "software" "cuda"; do
+      args=(); [ "$how" = cuda ] && args=(-hwaccel cuda)
+      rtime=$(timeout 60 ffmpeg -nostdin -hide_banner -benchmark "${args[@]}" -i "$out/clip1080.mp4" -f null - 2>&1 |
+              sed -n 's/.*rtime=\([0-9.]*\)s.*/\1/p')
+      [ -n "$rtime" ] && echo "decode 1080p H.264 ($how): $(python3 -c "print(round(300 / $rtime))") fps" || echo "decode ($how): failed"
+    done
+  fi
+  # The video layer itself, where this machine has FFmpeg's and the image libraries' headers.
+  if pkg-config --exists libavformat libavcodec libswscale libpng libjpeg libwebp 2> /dev/null; then
+    cmake -S . -B build/gpu-video -DCMAKE_BUILD_TYPE=Release -DTIDEMARK_GTEST_SOURCE="$gtest_src" \
+          -DCMAKE_CUDA_ARCHITECTURES=90 > "$out/video-configure.log" 2>&1 &&
+      cmake --build build/gpu-video --target test_video_io -j"$(nproc)" > "$out/video-build.log" 2>&1 &&
+      timeout 120 build/gpu-video/tests/test_video_io --gtest_filter='HardwareDecoding.*' 2>&1 | grep -E "^\[ *(OK|FAILED|SKIPPED) *\]|Failure" ||
+      echo "video layer: configure or build failed (see video-*.log)"
+  else
+    echo "no FFmpeg or image library headers: the video layer (--hwdecode) is not built here"
+  fi
   echo "== memcheck of the detection kernels (where compute-sanitizer can run)"
   if command -v compute-sanitizer > /dev/null; then
     timeout 120 compute-sanitizer --tool memcheck --error-exitcode 9 build/gpu/tests/test_cuda \
