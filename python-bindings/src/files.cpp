@@ -209,6 +209,7 @@ DetectResult detect_file(const Detector&, const fs::path&, std::uint64_t) { no_i
 void bind_files(nb::module_& m) {
 #ifdef TIDEMARK_PY_HAS_IO
   m.attr("has_io") = true;
+  m.attr("png_run_length") = io::kPngRunLength;  // png_level meaning zlib's run-length strategy
 #else
   m.attr("has_io") = false;
 #endif

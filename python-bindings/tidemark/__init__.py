@@ -90,7 +90,7 @@ def _quality(quality: Optional[int]) -> int:
 
 def _png_level(level: Optional[int]) -> int:
     if level is None:
-        return -1  # zlib's run-length strategy
+        return _ext.png_run_length  # zlib's run-length strategy
     if not 0 <= level <= 9:
         raise ValueError("png_level must be in [0, 9]")
     return level

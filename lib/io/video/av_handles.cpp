@@ -71,7 +71,7 @@ VideoSupport video_support() {
     if (codec->capabilities & AV_CODEC_CAP_HARDWARE)
       if (auto problem = hardware_encoder_problem(codec)) s.unusable.emplace_back(name, std::move(*problem));
   }
-  av::open_cuda_device(s.cuda_decoding_problem);
+  av::cuda_device(s.cuda_decoding_problem);
   return s;
 }
 
@@ -104,14 +104,25 @@ std::string LoggedError::explain(int averr) const {
   return text;
 }
 
-BufferPtr open_cuda_device(std::string& why) {
-  AVBufferRef* device = nullptr;
-  const LoggedError logged;
-  if (const int rc = av_hwdevice_ctx_create(&device, AV_HWDEVICE_TYPE_CUDA, nullptr, nullptr, 0); rc < 0) {
-    why = "no CUDA device: " + logged.explain(rc);
+BufferPtr cuda_device(std::string& why) {
+  struct Opened {
+    BufferPtr device;
+    std::string problem;
+  };
+  static const Opened opened = [] {
+    Opened o;
+    AVBufferRef* device = nullptr;
+    const LoggedError logged;
+    if (const int rc = av_hwdevice_ctx_create(&device, AV_HWDEVICE_TYPE_CUDA, nullptr, nullptr, 0); rc < 0)
+      o.problem = "no CUDA device: " + logged.explain(rc);
+    o.device.reset(device);
+    return o;
+  }();
+  if (!opened.device) {
+    why = opened.problem;
     return nullptr;
   }
-  return BufferPtr(device);
+  return BufferPtr(av_buffer_ref(opened.device.get()));
 }
 
 int check(int averr, const std::string& name, const char* what, Status status) {

@@ -61,9 +61,11 @@ class LoggedError {
   // error_text(averr), followed by the logged message in parentheses when there is one.
   std::string explain(int averr) const;
 };
-// A CUDA device context for hardware decoding; null, with libav's reason in `why`, when none opens
-// (no NVIDIA driver, no device, or a libav built without CUDA).
-BufferPtr open_cuda_device(std::string& why);
+// A reference to the process's CUDA device context for hardware decoding, opened on first use
+// and shared by every clip after (a context costs a GPU a fraction of a second to create); null,
+// with libav's reason in `why`, when none opens (no NVIDIA driver, no device, or a libav built
+// without CUDA). The outcome of the first attempt stands for the process.
+BufferPtr cuda_device(std::string& why);
 
 // Throws Error(status, "<name>: <what>: <libav's message>") when averr < 0.
 int check(int averr, const std::string& name, const char* what, Status status = Status::DecodeError);

@@ -79,7 +79,7 @@ void VideoInput::use_cuda_decoder(const AVCodec* codec, HardwareDecode mode) {
     if (required) throw Error(Status::Unsupported, name_ + ": " + decoding_.note + "; hardware decoding 'auto' decodes it in software");
     return;
   }
-  av::BufferPtr device = av::open_cuda_device(decoding_.note);
+  av::BufferPtr device = av::cuda_device(decoding_.note);
   if (!device) {
     if (required) throw Error(Status::Unsupported, name_ + ": cannot decode on the GPU: " + decoding_.note);
     return;
