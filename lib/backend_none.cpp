@@ -28,6 +28,10 @@ void cuda_embed_at(CudaEmbedWorkspace&, const detail::KeyMaterial&, const EmbedP
   throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend");
 }
 
+Image cuda_copy_to_host(const ImageView&) {
+  throw Error(Status::Unsupported, "this build of tidemark has no CUDA backend (device-resident images need it)");
+}
+
 struct CudaDetectWorkspace {};
 void CudaDetectWorkspaceDeleter::operator()(CudaDetectWorkspace* ws) const noexcept { delete ws; }
 

@@ -32,6 +32,9 @@ std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::
 void cuda_embed_at(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& params,
                    const ImageView& image, const Payload& payload, const TileGeometry& geometry);
 
+// A host copy of an image in device memory (the video marker measures motion on the host).
+Image cuda_copy_to_host(const ImageView& device_image);
+
 // Device buffers, staging and a stream for one Detector's calls (one at a time).
 struct CudaDetectWorkspace;
 struct CudaDetectWorkspaceDeleter {

@@ -172,6 +172,14 @@ void cuda_embed_at(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const 
   if (on_host) copy_rows(static_cast<unsigned char*>(view.data), view.pitch, lane.staging.get(), row, row, view.height);
 }
 
+Image cuda_copy_to_host(const ImageView& view) {
+  Image host(view.width, view.height, view.channels, view.type);
+  const std::size_t row = view.row_bytes();
+  check(cudaMemcpy2D(host.view().data, host.view().pitch, view.data, view.pitch, row, view.height, cudaMemcpyDeviceToHost),
+        "copy a device frame to the host");
+  return host;
+}
+
 std::vector<EmbedReport> cuda_embed_batch(CudaEmbedWorkspace& ws, const detail::KeyMaterial& km, const EmbedParams& p,
                                           std::span<const ImageView> views, std::span<const Payload> payloads) {
   const std::size_t count = views.size();

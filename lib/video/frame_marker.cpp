@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "../backend_select.hpp"
 #include "../core/key_material.hpp"
 #include "../reference/embed_cpu.hpp"
 #include "../reference/filters.hpp"
@@ -90,19 +91,20 @@ int FrameMarker::frames() const { return impl_->frames; }
 
 FrameMarkReport FrameMarker::mark(const LumaPlane& luma) {
   detail::ScaledLuma plane(luma, "video frame");
-  const FrameMarkReport report = mark_view(plane.view());
+  const FrameMarkReport report = mark_view(plane.view(), plane.view());
   plane.write_back();
   return report;
 }
 
 FrameMarkReport FrameMarker::mark(const ImageView& frame) {
   validate(frame, "video frame");
-  if (frame.space != MemorySpace::Host)
-    throw Error(Status::Unsupported, "video frame: device-resident video frames are not supported yet");
-  return mark_view(frame);
+  if (frame.space == MemorySpace::Host) return mark_view(frame, frame);
+  // The motion is measured on a host copy; the frame is marked where it is, on the GPU.
+  const Image host = cuda_copy_to_host(frame);
+  return mark_view(frame, host.view());
 }
 
-FrameMarkReport FrameMarker::mark_view(const ImageView& view) {
+FrameMarkReport FrameMarker::mark_view(const ImageView& frame, const ImageView& view) {
   auto& s = *impl_;
   const double base = video_tile_scale(view.width, view.height, s.params.cell_scale);
   FrameMarkReport report;
@@ -140,7 +142,7 @@ FrameMarkReport FrameMarker::mark_view(const ImageView& view) {
       }
     }
   }
-  s.embedder.embed_at(view, s.payload, s.geometry);
+  s.embedder.embed_at(frame, s.payload, s.geometry);
   report.geometry = s.geometry;
   ++s.frames;
   return report;

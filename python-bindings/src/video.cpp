@@ -1,5 +1,5 @@
-// tidemark._ext video frame API: FrameMarker and VideoDetector over host arrays, for hosts that
-// decode video themselves (PyAV, decord, torchvision, OpenCV).
+// tidemark._ext video frame API: FrameMarker (host arrays or CUDA tensors) and VideoDetector (host
+// arrays), for hosts that decode or generate video themselves (PyAV, decord, torchvision, OpenCV).
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
@@ -74,8 +74,7 @@ void bind_video(nb::module_& m) {
            "follow_motion"_a = true, "threads"_a = 0, "backend"_a = "auto")
       .def("mark_inplace",
            [](FrameMarker& fm, const AnyArray& frame) {
-             const ImageView v = view_of(frame, "mark");
-             check_host(v, "mark");
+             const ImageView v = view_of(frame, "mark");  // host or device memory
              nb::gil_scoped_release unlocked;
              const FrameMarkReport r = fm.mark(v);
              return std::make_tuple(r.geometry.scale, r.geometry.offset_x, r.geometry.offset_y, r.reanchored,

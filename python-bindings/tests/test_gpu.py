@@ -66,3 +66,14 @@ def test_video_frames_marked_on_cuda_match_the_cpu(orange):
         frame = np.ascontiguousarray(np.roll(orange, 3 * shift, axis=1))
         a, b = marker_cpu.mark(frame), marker_gpu.mark(frame)
         assert np.abs(a.astype(int) - b).max() <= TOLERANCE
+
+
+def test_video_frames_as_cuda_tensors_are_marked_where_they_are(orange):
+    on_host, on_device = tidemark.VideoMarker(payload=7, backend="cuda"), tidemark.VideoMarker(payload=7, backend="cpu")
+    for shift in range(3):  # the same pan from host memory and as tensors on the GPU
+        frame = np.ascontiguousarray(np.roll(orange, 3 * shift, axis=1))
+        t = torch.from_numpy(frame).cuda()
+        pointer = t.data_ptr()
+        a, b = on_host.mark(frame), on_device.mark(t, inplace=True)
+        assert b is t and b.data_ptr() == pointer and b.is_cuda  # no host round trip for the result
+        assert np.array_equal(a, b.cpu().numpy())  # the same motion and the same CUDA marking

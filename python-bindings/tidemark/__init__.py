@@ -218,10 +218,11 @@ class Detector:
 class VideoMarker:
     """Marks the frames of one clip with the video profile, in display order: cells 4x larger than
     on images and a tile that follows the picture's motion, so the mark survives re-encoding.
-    Use one per clip (it tracks motion from frame to frame); frames are numpy arrays (H x W gray,
-    H x W x 3 RGB, H x W x 4 RGBA; uint8, uint16 or float in [0, 1]) or PIL images, on the host.
-    backend: "auto" (each frame's mask and tile on CUDA when a device is present), "cpu" or "cuda";
-    the motion is measured on the host either way.
+    Use one per clip (it tracks motion from frame to frame); frames are numpy arrays or tensors
+    (H x W gray, H x W x 3 RGB, H x W x 4 RGBA; uint8, uint16 or float in [0, 1]) or PIL images.
+    backend: "auto" (each frame's mask and tile on CUDA when a device is present), "cpu" or "cuda".
+    CUDA tensors are marked on the GPU where they are (whatever the backend); the motion is
+    measured on the host either way (for a CUDA tensor, on a copy made each frame).
 
         marker = tidemark.VideoMarker(key, payload=0xA1)
         for frame in frames:            # e.g. decoded with PyAV: frame.to_ndarray(format="rgb24")
@@ -239,7 +240,7 @@ class VideoMarker:
         """The marked frame, of the same type, shape and dtype as `frame`."""
         prepared = _arrays.prepare(frame, bgr=bgr, inplace=inplace, what="mark")
         if prepared.on_device:
-            raise _ext.UnsupportedError("mark: video frames must be in host memory in this version")
+            prepared.ops.synchronize(prepared.array)  # the caller's stream may still be writing the pixels
         self._core.mark_inplace(prepared.array)
         return prepared.finish()
 

@@ -177,6 +177,34 @@ TEST(CudaParity, EmbedAtAGivenGeometryMatchesCpu) {
   }
 }
 
+// Frames handed over in device memory are marked there with the motion a host copy gives: the
+// same pixels as the same frames marked from host memory on CUDA.
+TEST(CudaParity, FrameMarkerMarksDeviceFramesWhereTheyAre) {
+  REQUIRE_GPU();
+  VideoEmbedParams vp;
+  vp.backend = Backend::Cuda;
+  FrameMarker from_host(Key::public_default(), kPayload, vp);
+  vp.backend = Backend::Cpu;  // device frames go to CUDA whatever the backend
+  FrameMarker from_device(Key::public_default(), kPayload, vp);
+  const std::vector<Image> clip = tidemark::testing::pan_clip(640, 360, 3, 1, 4, 5);
+  for (std::size_t i = 0; i < clip.size(); ++i) {
+    Image a = clip[i], b = clip[i];
+    void* d = nullptr;
+    ASSERT_EQ(cudaMalloc(&d, b.bytes().size()), cudaSuccess);
+    cudaMemcpy(d, b.bytes().data(), b.bytes().size(), cudaMemcpyHostToDevice);
+    ImageView dv = b.view();
+    dv.data = d;
+    dv.space = MemorySpace::Device;
+    const FrameMarkReport ra = from_host.mark(a.view()), rb = from_device.mark(dv);
+    cudaMemcpy(b.bytes().data(), d, b.bytes().size(), cudaMemcpyDeviceToHost);
+    cudaFree(d);
+    EXPECT_EQ(ra.geometry.scale, rb.geometry.scale) << "frame " << i;
+    EXPECT_EQ(ra.geometry.offset_x, rb.geometry.offset_x) << "frame " << i;
+    EXPECT_EQ(ra.geometry.offset_y, rb.geometry.offset_y) << "frame " << i;
+    EXPECT_EQ(a.bytes(), b.bytes()) << "frame " << i;
+  }
+}
+
 // Video detection on CUDA (reduced frames analysed on the device): the CPU's payload in every
 // frame that the CPU decodes, and the same clip-level result.
 TEST(CudaParity, VideoDetectorFindsWhatTheCpuFinds) {
@@ -213,6 +241,19 @@ TEST(CudaBackend, WithoutDeviceCudaIsRefusedClearly) {
   EXPECT_THROW(Embedder(Key::public_default(), {}, Backend::Cuda), Error);
   EXPECT_THROW(VideoDetector(Key::public_default(), {}, {}, Backend::Cuda), Error);
   EXPECT_EQ(Embedder(Key::public_default()).backend(), Backend::Cpu);
+  // A frame said to be in device memory: refused with CUDA's reason, not read as host memory.
+  Image frame = natural_image(640, 360, 1, 3), before = frame;
+  ImageView dv = frame.view();
+  dv.space = MemorySpace::Device;
+  FrameMarker marker(Key::public_default(), kPayload);
+  try {
+    marker.mark(dv);
+    ADD_FAILURE() << "a device frame was marked without a device";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("CUDA"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(frame.bytes(), before.bytes());
+  EXPECT_EQ(marker.frames(), 0);
 }
 
 // The dwtDct reader on the GPU gives the CPU's votes block for block (double precision, same

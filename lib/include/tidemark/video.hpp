@@ -61,15 +61,17 @@ class FrameMarker {
   FrameMarker& operator=(FrameMarker&&) noexcept;
 
   FrameMarkReport mark(const LumaPlane& luma);
-  // A whole decoded frame (gray, RGB or RGBA; 8 or 16 bit, host memory): the luminance delta goes
-  // equally into R, G and B, as for images.
+  // A whole decoded frame (gray, RGB or RGBA; 8 or 16 bit): the luminance delta goes equally into
+  // R, G and B, as for images. A frame in device memory is marked there, on CUDA whatever the
+  // backend; the motion is measured on a host copy of it (one download per frame).
   FrameMarkReport mark(const ImageView& frame);
   int frames() const;
 
   struct Impl;
 
  private:
-  FrameMarkReport mark_view(const ImageView& view);
+  // Marks `frame` (host or device memory); `view` is a host view of the same pixels.
+  FrameMarkReport mark_view(const ImageView& frame, const ImageView& view);
   std::unique_ptr<Impl> impl_;
 };
 
