@@ -46,8 +46,9 @@ void BatchProgress::summary(std::size_t missing) const {
     if (n == 0 && !failed) continue;
     what += (what.empty() ? "" : ", ") + std::to_string(n) + " " + outcomes_[k];
   }
-  std::fprintf(stderr, "tidemark: %zu file%s in %.1f s: %s; %.1f files/s", files, files == 1 ? "" : "s", seconds(),
-               what.c_str(), done_ / seconds());
+  // Short batches in hundredths: "0.0 s" next to a rate reads as a broken clock.
+  std::fprintf(stderr, "tidemark: %zu file%s in %.*f s: %s; %.1f files/s", files, files == 1 ? "" : "s",
+               seconds() < 1 ? 2 : 1, seconds(), what.c_str(), done_ / seconds());
   if (megapixels_ > 0) std::fprintf(stderr, ", %.1f MP/s", megapixels_ / seconds());
   std::fprintf(stderr, "\n");
 }
