@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "io/video/video_file.hpp"
 #include "tidemark/error.hpp"
@@ -33,25 +34,35 @@ io::VideoDetectFileResult detect_first_frames(const fs::path& clip, io::Hardware
   return io::detect_video_file(clip, Key::public_default(), {}, first, {}, decoding(mode), Backend::Cpu);
 }
 
-std::string error_of(io::HardwareDecode mode, const fs::path& clip, const fs::path& out) {
+// Marking `clip` with hardware decoding `mode` is refused (Unsupported) with every one of `said`
+// in the message, and nothing is left under the output name.
+void expect_refused(io::HardwareDecode mode, const fs::path& clip, const std::vector<std::string>& said) {
+  const fs::path out = fs::temp_directory_path() / ("tidemark_hwdecode_" + clip.stem().string() + ".mp4");
+  fs::remove(out);
+  std::string why;
   try {
     io::embed_video_file(clip, out, Key::public_default(), Payload{7}, {}, {}, {}, decoding(mode));
+    ADD_FAILURE() << clip << " was marked";
   } catch (const Error& e) {
     EXPECT_EQ(e.status(), Status::Unsupported) << e.what();
-    return e.what();
+    why = e.what();
   }
-  ADD_FAILURE() << clip << " was marked";
-  return {};
+  for (const std::string& text : said) EXPECT_NE(why.find(text), std::string::npos) << why;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// The first two frames were decoded in software and analysed; the note that came with them.
+std::string software_note(const io::VideoDetectFileResult& r) {
+  EXPECT_EQ(r.decoding.decoder, "software");
+  EXPECT_EQ(r.report.frames_analysed, 2);
+  return r.decoding.note;
 }
 
 }  // namespace
 
 TEST(HardwareDecoding, OffDecodesInSoftwareAndSaysNothingMore) {
   io::configure_libav_logging();
-  const io::VideoDetectFileResult r = detect_first_frames(kH264, io::HardwareDecode::Off);
-  EXPECT_EQ(r.decoding.decoder, "software");
-  EXPECT_EQ(r.decoding.note, "");
-  EXPECT_EQ(r.report.frames_analysed, 2);
+  EXPECT_EQ(software_note(detect_first_frames(kH264, io::HardwareDecode::Off)), "");
 }
 
 TEST(HardwareDecoding, ParsesItsThreeModesOnly) {
@@ -63,33 +74,17 @@ TEST(HardwareDecoding, ParsesItsThreeModesOnly) {
 
 TEST(HardwareDecoding, ACodecWithoutACudaDecoderIsDecodedInSoftwareOrRefused) {
   io::configure_libav_logging();
-  const io::VideoDetectFileResult r = detect_first_frames(kCinepak, io::HardwareDecode::Auto);
-  EXPECT_EQ(r.decoding.decoder, "software");
-  EXPECT_EQ(r.decoding.note, "libav has no CUDA decoder for cinepak");
-  EXPECT_EQ(r.report.frames_analysed, 2);
-
-  const fs::path out = fs::temp_directory_path() / "tidemark_hwdecode_cinepak.mp4";
-  fs::remove(out);
-  const std::string why = error_of(io::HardwareDecode::Cuda, kCinepak, out);
-  EXPECT_NE(why.find(kCinepak.string()), std::string::npos) << why;
-  EXPECT_NE(why.find("no CUDA decoder for cinepak"), std::string::npos) << why;
-  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(software_note(detect_first_frames(kCinepak, io::HardwareDecode::Auto)), "libav has no CUDA decoder for cinepak");
+  expect_refused(io::HardwareDecode::Cuda, kCinepak, {kCinepak.string(), "no CUDA decoder for cinepak"});
 }
 
 TEST(HardwareDecoding, WithoutADeviceAutoFallsBackAndCudaIsRefused) {
   if (cuda_decoding_here()) GTEST_SKIP() << "a CUDA device opens here: GpuDecodedClipsAreMarkedAsSoftwareDecodedOnes covers it";
   io::configure_libav_logging();
-  const io::VideoDetectFileResult r = detect_first_frames(kH264, io::HardwareDecode::Auto);
-  EXPECT_EQ(r.decoding.decoder, "software");
-  EXPECT_EQ(r.decoding.note.rfind("no CUDA device: ", 0), 0u) << r.decoding.note;
-  EXPECT_EQ(r.decoding.note, io::video_support().cuda_decoding_problem);
-  EXPECT_EQ(r.report.frames_analysed, 2);
-
-  const fs::path out = fs::temp_directory_path() / "tidemark_hwdecode_nodevice.mp4";
-  fs::remove(out);
-  const std::string why = error_of(io::HardwareDecode::Cuda, kH264, out);
-  EXPECT_NE(why.find(kH264.string() + ": cannot decode on the GPU: no CUDA device"), std::string::npos) << why;
-  EXPECT_FALSE(fs::exists(out));
+  const std::string note = software_note(detect_first_frames(kH264, io::HardwareDecode::Auto));
+  EXPECT_EQ(note.rfind("no CUDA device: ", 0), 0u) << note;
+  EXPECT_EQ(note, io::video_support().cuda_decoding_problem);
+  expect_refused(io::HardwareDecode::Cuda, kH264, {kH264.string() + ": cannot decode on the GPU: no CUDA device"});
 }
 
 // H.264 decoding is exact, and NV12 holds the same samples as the stream's yuv420p: the GPU's
